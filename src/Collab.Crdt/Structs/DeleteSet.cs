@@ -1,0 +1,139 @@
+using Collab.Crdt.Codec;
+
+namespace Collab.Crdt;
+
+/// <summary>A deleted range of one client's clocks.</summary>
+public readonly record struct DeleteItem(long Clock, long Len);
+
+/// <summary>
+/// Deleted ranges per client. Wire: <c>varUint clientCount</c>, clients in descending order, each
+/// <c>client, rangeCount, (clock, len)*</c>; v2 writes clocks as differences reset per client and <c>len-1</c>.
+/// </summary>
+public sealed class DeleteSet
+{
+    public Dictionary<ulong, List<DeleteItem>> Clients { get; } = [];
+
+    public int RangeCount
+    {
+        get
+        {
+            int n = 0;
+            foreach (var kv in Clients)
+            {
+                n += kv.Value.Count;
+            }
+
+            return n;
+        }
+    }
+
+    public void Add(ulong client, long clock, long len)
+    {
+        if (!Clients.TryGetValue(client, out var list))
+        {
+            list = [];
+            Clients[client] = list;
+        }
+
+        list.Add(new DeleteItem(clock, len));
+    }
+
+    /// <summary>Sorts every client's ranges and merges overlapping or adjacent ones (yjs <c>sortAndMergeDeleteSet</c>).</summary>
+    public void SortAndMerge()
+    {
+        foreach (var dels in Clients.Values)
+        {
+            // yjs sorts with a stable sort on clock alone
+            var sorted = dels.OrderBy(static d => d.Clock).ToList();
+            dels.Clear();
+            foreach (var right in sorted)
+            {
+                if (dels.Count > 0)
+                {
+                    var left = dels[^1];
+                    if (left.Clock + left.Len >= right.Clock)
+                    {
+                        dels[^1] = new DeleteItem(left.Clock, Math.Max(left.Len, right.Clock + right.Len - left.Clock));
+                        continue;
+                    }
+                }
+
+                dels.Add(right);
+            }
+        }
+    }
+
+    /// <summary>yjs <c>mergeDeleteSets</c>: the union of all ranges, sorted and merged.</summary>
+    public static DeleteSet Merge(IReadOnlyList<DeleteSet> sets)
+    {
+        var merged = new DeleteSet();
+        foreach (var ds in sets)
+        {
+            foreach (var kv in ds.Clients)
+            {
+                if (!merged.Clients.TryGetValue(kv.Key, out var list))
+                {
+                    list = [];
+                    merged.Clients[kv.Key] = list;
+                }
+
+                list.AddRange(kv.Value);
+            }
+        }
+
+        merged.SortAndMerge();
+        return merged;
+    }
+
+    internal static DeleteSet Read(UpdateDecoder decoder)
+    {
+        var ds = new DeleteSet();
+        var rest = decoder.RestDecoder;
+        int numClients = rest.ReadCount();
+        for (int i = 0; i < numClients; i++)
+        {
+            decoder.ResetDsCurVal();
+            ulong client = rest.ReadVarUint();
+            int numberOfDeletes = rest.ReadCount();
+            if (numberOfDeletes == 0)
+            {
+                continue;
+            }
+
+            if (!ds.Clients.TryGetValue(client, out var list))
+            {
+                list = new List<DeleteItem>(Math.Min(numberOfDeletes, rest.Remaining));
+                ds.Clients[client] = list;
+            }
+
+            for (int j = 0; j < numberOfDeletes; j++)
+            {
+                long clock = decoder.ReadDsClock();
+                long len = decoder.ReadDsLen();
+                list.Add(new DeleteItem(clock, len));
+            }
+        }
+
+        return ds;
+    }
+
+    internal void Write(UpdateEncoder encoder)
+    {
+        var rest = encoder.RestEncoder;
+        rest.WriteVarUint((ulong)Clients.Count);
+        var clients = new List<ulong>(Clients.Keys);
+        clients.Sort(static (a, b) => b.CompareTo(a));
+        foreach (ulong client in clients)
+        {
+            var items = Clients[client];
+            encoder.ResetDsCurVal();
+            rest.WriteVarUint(client);
+            rest.WriteVarUint((ulong)items.Count);
+            foreach (var item in items)
+            {
+                encoder.WriteDsClock(item.Clock);
+                encoder.WriteDsLen(item.Len);
+            }
+        }
+    }
+}
