@@ -1,10 +1,10 @@
+using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
-using BenchmarkDotNet.Exporters;
 using BenchmarkDotNet.Exporters.Json;
-using BenchmarkDotNet.Horology;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Perfolizer.Horology;
 
 namespace Collab.Bench;
 
@@ -27,7 +27,7 @@ internal static class BenchConfig
                 .WithId("short-inprocess")
                 .AsDefault())
             .AddDiagnoser(MemoryDiagnoser.Default)
-            .AddExporter(JsonExporter.Full)
-            .AddExporter(MarkdownExporter.GitHub)
+            .AddExporter(JsonExporter.Full) // read by bench/report.mjs; DefaultConfig already writes GitHub markdown
+            .AddColumn(StatisticColumn.Median)
             .WithOptions(ConfigOptions.JoinSummary);
 }

@@ -34,7 +34,9 @@ internal static class ConvertCommand
             var target = parseResult.GetRequiredValue(to) == "v2" ? UpdateFormat.V2 : UpdateFormat.V1;
             var source = target == UpdateFormat.V2 ? UpdateFormat.V1 : UpdateFormat.V2;
 
+            var hint = $"If it is already {UpdateArguments.Name(target)}, it needs no conversion.";
             var update = io.ReadInput(inPath);
+            UpdateArguments.RejectEmptyV1WithTrailingBytes(inPath, update, source, hint);
             byte[] converted;
             try
             {
@@ -42,9 +44,7 @@ internal static class ConvertCommand
             }
             catch (YjsFormatException e)
             {
-                throw new CliException(ExitCodes.BadInput,
-                    $"{CliIo.Describe(inPath)} is not a valid Yjs {UpdateArguments.Name(source)} update: {Cli.OneLine(e.Message)} " +
-                    $"If it is already {UpdateArguments.Name(target)}, it needs no conversion.");
+                throw UpdateArguments.BadUpdate(inPath, source, Cli.OneLine(e.Message), hint);
             }
 
             io.WriteOutput(outPath, converted);

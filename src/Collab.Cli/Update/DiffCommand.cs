@@ -29,17 +29,31 @@ internal static class DiffCommand
             CliIo.RequireStdinAtMostOnce([inPath, svPath]);
 
             var update = io.ReadInput(inPath);
+            UpdateArguments.RejectEmptyV1WithTrailingBytes(inPath, update, format);
             var sv = io.ReadInput(svPath);
 
             // Checked first and on its own, so an error names the right file. A state vector has one
             // encoding for both update formats.
+            Dictionary<ulong, long> decoded;
             try
             {
-                StateVector.Decode(sv);
+                decoded = StateVector.Decode(sv);
             }
             catch (YjsFormatException e)
             {
                 throw UpdateArguments.BadStateVector(svPath, e);
+            }
+
+            // Like yjs, the decoder ignores bytes after the last entry, so an update passed by mistake
+            // often decodes as some state vector. yjs writes minimal varints and one entry per client,
+            // so re-encoding a genuine state vector gives back exactly as many bytes.
+            var canonicalLength = StateVector.Encode(decoded).Length;
+            if (canonicalLength != sv.Length)
+            {
+                throw new CliException(ExitCodes.BadInput,
+                    $"{CliIo.Describe(svPath)} is not a valid encoded state vector: its {decoded.Count} entries take " +
+                    $"{canonicalLength} bytes but the file has {sv.Length}. Pass the bytes of Y.encodeStateVector " +
+                    "(or of 'collab update sv'), not an update.");
             }
 
             byte[] diff;

@@ -21,6 +21,7 @@ internal static class InspectCommand
             var path = parseResult.GetRequiredValue(file);
             var format = UpdateArguments.Format(parseResult, v2);
             var update = io.ReadInput(path);
+            UpdateArguments.RejectEmptyV1WithTrailingBytes(path, update, format);
 
             UpdateSummary summary;
             try

@@ -33,6 +33,7 @@ internal static class MergeCommand
             for (var i = 0; i < inPaths.Length; i++)
             {
                 updates[i] = io.ReadInput(inPaths[i]);
+                UpdateArguments.RejectEmptyV1WithTrailingBytes(inPaths[i], updates[i], format);
             }
 
             byte[] merged;

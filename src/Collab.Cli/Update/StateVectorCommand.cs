@@ -25,6 +25,7 @@ internal static class StateVectorCommand
             var format = UpdateArguments.Format(parseResult, v2);
 
             var update = io.ReadInput(inPath);
+            UpdateArguments.RejectEmptyV1WithTrailingBytes(inPath, update, format);
             byte[] stateVector;
             try
             {

@@ -63,6 +63,28 @@ public sealed class CliErrorTests
     }
 
     [Fact]
+    public async Task Merging_v2_files_without_v2_fails_instead_of_writing_an_empty_update()
+    {
+        using var temp = new TempFolder();
+        var output = temp.PathOf("merged.bin");
+
+        var run = await CliRun.RunAsync("update", "merge", output, PathOf(C1V2), PathOf(S1V2));
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"'{PathOf(C1V2)}' is not a valid Yjs v1 update: it reads as the empty update followed by", run.Stderr);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public async Task The_empty_v1_update_is_accepted()
+    {
+        var run = await CliRun.RunAsync([0x00, 0x00], "update", "inspect", "-");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("\"total\": 0", run.StdoutText);
+    }
+
+    [Fact]
     public async Task A_v1_update_read_as_v2_suggests_dropping_v2()
     {
         var run = await CliRun.RunAsync("update", "inspect", PathOf(B4ReplayV1), "--v2");

@@ -69,4 +69,18 @@ public sealed class DiffCommandTests
         Assert.Contains($"'{stateVector}' is not a valid encoded state vector", run.Stderr);
         Assert.False(File.Exists(output));
     }
+
+    [Fact]
+    public async Task Diff_rejects_an_update_passed_as_the_state_vector()
+    {
+        using var temp = new TempFolder();
+        var output = temp.PathOf("diff.bin");
+
+        var run = await CliRun.RunAsync("update", "diff", PathOf(B4ReplayV1), PathOf(B4ReplayV1), output);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"'{PathOf(B4ReplayV1)}' is not a valid encoded state vector", run.Stderr);
+        Assert.Contains("not an update", run.Stderr);
+        Assert.False(File.Exists(output));
+    }
 }

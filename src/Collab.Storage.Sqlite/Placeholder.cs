@@ -1,0 +1,1 @@
+namespace Collab.Storage.Sqlite;

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The test command: every suite (xunit, FsCheck, and later node and browser suites), then one line
+# "N passed, N failed" summing them. Exits non-zero if anything failed or did not build.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+if [ ! -d tests/yjs-oracle/node_modules/yjs ]; then
+  echo "installing the yjs oracle's npm packages (npm ci --prefix tests/yjs-oracle)"
+  npm ci --prefix tests/yjs-oracle --no-audit --no-fund || exit 1
+fi
+
+log=$(mktemp)
+export COLLAB_CASES_FILE
+COLLAB_CASES_FILE=$(mktemp)
+
+dotnet test Collab.sln -c Release --nologo 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# dotnet prints one summary per test assembly: "Passed!  - Failed: 0, Passed: 138, Skipped: 0, ..."
+summaries=$(grep -E '^(Passed|Failed)!' "$log" || true)
+passed=$(echo "$summaries" | grep -oE 'Passed: +[0-9]+' | awk '{s+=$2} END {print s+0}')
+failed=$(echo "$summaries" | grep -oE 'Failed: +[0-9]+' | awk '{s+=$2} END {print s+0}')
+
+if [ -s "$COLLAB_CASES_FILE" ]; then
+  echo "differential cases against yjs: $(awk '{s+=$NF} END {print s+0}' "$COLLAB_CASES_FILE")"
+fi
+rm -f "$log" "$COLLAB_CASES_FILE"
+
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # a build error or a crashed test host: count it so the summary line cannot read as green
+  failed=1
+fi
+echo "$passed passed, $failed failed"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
