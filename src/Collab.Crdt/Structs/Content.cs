@@ -21,6 +21,24 @@ public abstract class Content
 
     internal abstract void Write(UpdateEncoder encoder, long offset);
 
+    /// <summary>The values this content holds, one per clock (yjs <c>getContent</c>).</summary>
+    public abstract IReadOnlyList<object?> GetContent();
+
+    /// <summary>A fresh copy for re-insertion (snapshot restore).</summary>
+    internal abstract Content Copy();
+
+    internal virtual void Integrate(Transaction transaction, Item item)
+    {
+    }
+
+    internal virtual void Delete(Transaction transaction)
+    {
+    }
+
+    internal virtual void Gc(StructStore store)
+    {
+    }
+
     /// <summary>yjs <c>readItemContent</c>: the content for the ref in the info byte.</summary>
     internal static Content Read(UpdateDecoder decoder, int info)
     {

@@ -29,6 +29,10 @@ public sealed class ContentAny(List<object?> values) : Content
         return true;
     }
 
+    public override IReadOnlyList<object?> GetContent() => Values;
+
+    internal override Content Copy() => new ContentAny([.. Values]);
+
     internal override void Write(UpdateEncoder encoder, long offset)
     {
         encoder.WriteLen(Values.Count - offset);

@@ -15,5 +15,9 @@ public sealed class ContentBinary(byte[] bytes) : Content
 
     public override bool IsCountable => true;
 
+    public override IReadOnlyList<object?> GetContent() => [Bytes];
+
+    internal override Content Copy() => new ContentBinary(Bytes);
+
     internal override void Write(UpdateEncoder encoder, long offset) => encoder.WriteBuf(Bytes);
 }

@@ -28,5 +28,15 @@ public sealed class ContentDeleted(long length) : Content
         return true;
     }
 
+    public override IReadOnlyList<object?> GetContent() => [];
+
+    internal override Content Copy() => new ContentDeleted(_length);
+
+    internal override void Integrate(Transaction transaction, Item item)
+    {
+        transaction.DeleteSet.Add(item.Id.Client, item.Id.Clock, _length);
+        item.MarkDeleted();
+    }
+
     internal override void Write(UpdateEncoder encoder, long offset) => encoder.WriteLen(_length - offset);
 }

@@ -20,6 +20,67 @@ public sealed class ContentDoc : Content
 
     public JsObject Options { get; }
 
+    /// <summary>The subdocument, once the item is part of a document.</summary>
+    public Doc? Doc { get; private set; }
+
+    /// <summary>Content for a subdocument inserted locally.</summary>
+    public ContentDoc(Doc doc)
+        : this(doc.Guid, OptionsOf(doc))
+    {
+        Doc = doc;
+    }
+
+    private static JsObject OptionsOf(Doc doc)
+    {
+        var opts = new JsObject();
+        if (!doc.Gc)
+        {
+            opts.Set("gc", false);
+        }
+
+        if (doc.AutoLoad)
+        {
+            opts.Set("autoLoad", true);
+        }
+
+        if (doc.Meta is not null)
+        {
+            opts.Set("meta", doc.Meta);
+        }
+
+        return opts;
+    }
+
+    public override IReadOnlyList<object?> GetContent() => [Doc];
+
+    internal override Content Copy() => new ContentDoc(Guid, Options);
+
+    internal override void Integrate(Transaction transaction, Item item)
+    {
+        Doc ??= new Doc(new DocOptions
+        {
+            Guid = Guid,
+            Gc = !Options.TryGetValue("gc", out var gc) || IsTruthy(gc),
+            AutoLoad = Options.TryGetValue("autoLoad", out var al) && IsTruthy(al),
+            Meta = Options.TryGetValue("meta", out var meta) ? meta : null,
+            ShouldLoad = Options.TryGetValue("autoLoad", out var al2) && IsTruthy(al2),
+        });
+        Doc.Item = item;
+        transaction.SubdocsAdded.Add(Doc);
+        if (Doc.ShouldLoad)
+        {
+            transaction.SubdocsLoaded.Add(Doc);
+        }
+    }
+
+    internal override void Delete(Transaction transaction)
+    {
+        if (!transaction.SubdocsAdded.Remove(Doc!))
+        {
+            transaction.SubdocsRemoved.Add(Doc!);
+        }
+    }
+
     public override int Ref => RefNumber;
 
     public override long Length => 1;

@@ -15,5 +15,9 @@ public sealed class ContentEmbed(object? embed) : Content
 
     public override bool IsCountable => true;
 
+    public override IReadOnlyList<object?> GetContent() => [Embed];
+
+    internal override Content Copy() => new ContentEmbed(Embed);
+
     internal override void Write(UpdateEncoder encoder, long offset) => encoder.WriteJson(Embed);
 }

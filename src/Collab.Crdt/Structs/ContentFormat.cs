@@ -17,6 +17,21 @@ public sealed class ContentFormat(string key, object? value) : Content
 
     public override bool IsCountable => false;
 
+    public override IReadOnlyList<object?> GetContent() => [];
+
+    internal override Content Copy() => new ContentFormat(Key, Value);
+
+    internal override void Integrate(Transaction transaction, Item item)
+    {
+        // search markers are not supported for rich text
+        var text = item.ParentType;
+        text.SearchMarkers = null;
+        if (text is YText yText)
+        {
+            yText.HasFormatting = true;
+        }
+    }
+
     internal override void Write(UpdateEncoder encoder, long offset)
     {
         encoder.WriteKey(Key);

@@ -15,20 +15,97 @@ public enum TypeRef
 }
 
 /// <summary>A nested shared type (ref 7): typeRef, then the node name (XmlElement) or hook name (XmlHook) as a key.</summary>
-public sealed class ContentType(TypeRef typeRef, string? name) : Content
+public sealed class ContentType : Content
 {
     internal const int RefNumber = 7;
 
-    public TypeRef TypeRef { get; } = typeRef;
+    public ContentType(TypeRef typeRef, string? name)
+    {
+        TypeRef = typeRef;
+        Name = name;
+    }
+
+    /// <summary>Content for a type created locally and inserted into a document.</summary>
+    public ContentType(AbstractType type)
+        : this(type.TypeRef, type.NodeNameForWire)
+    {
+        Type = type;
+    }
+
+    public TypeRef TypeRef { get; }
 
     /// <summary>Node name of an XmlElement, hook name of an XmlHook, otherwise null.</summary>
-    public string? Name { get; } = name;
+    public string? Name { get; }
+
+    /// <summary>The live type, once the item is part of a document.</summary>
+    public AbstractType? Type { get; private set; }
 
     public override int Ref => RefNumber;
 
     public override long Length => 1;
 
     public override bool IsCountable => true;
+
+    public override IReadOnlyList<object?> GetContent() => [Type];
+
+    internal override Content Copy() => new ContentType(AbstractType.Create(TypeRef, Name));
+
+    internal override void Integrate(Transaction transaction, Item item)
+    {
+        Type ??= AbstractType.Create(TypeRef, Name);
+        Type.Integrate(transaction.Doc, item);
+    }
+
+    internal override void Delete(Transaction transaction)
+    {
+        var type = Type!;
+        for (var item = type.Start; item is not null; item = item.Right)
+        {
+            if (!item.Deleted)
+            {
+                item.Delete(transaction);
+            }
+            else if (item.Id.Clock < transaction.BeforeState.GetValueOrDefault(item.Id.Client))
+            {
+                // this will be gc'd later and we want to merge it if possible
+                transaction.MergeStructs.Add(item);
+            }
+        }
+
+        foreach (var item in type.Map.Values)
+        {
+            if (!item.Deleted)
+            {
+                item.Delete(transaction);
+            }
+            else if (item.Id.Clock < transaction.BeforeState.GetValueOrDefault(item.Id.Client))
+            {
+                transaction.MergeStructs.Add(item);
+            }
+        }
+
+        transaction.Changed.Remove(type);
+    }
+
+    internal override void Gc(StructStore store)
+    {
+        var type = Type!;
+        for (var item = type.Start; item is not null; item = item.Right)
+        {
+            item.Gc(store, parentGcd: true);
+        }
+
+        type.Start = null;
+        foreach (var last in type.Map.Values)
+        {
+            for (var item = last; item is not null; item = item.Left)
+            {
+                item.Gc(store, parentGcd: true);
+            }
+        }
+
+        type.Map.Clear();
+    }
 
     internal override void Write(UpdateEncoder encoder, long offset)
     {

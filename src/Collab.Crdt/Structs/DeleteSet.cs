@@ -38,6 +38,38 @@ public sealed class DeleteSet
         list.Add(new DeleteItem(clock, len));
     }
 
+    /// <summary>Whether the clock of <paramref name="id"/> lies in a range (ranges must be sorted).</summary>
+    public bool IsDeleted(Id id)
+    {
+        if (!Clients.TryGetValue(id.Client, out var dis))
+        {
+            return false;
+        }
+
+        int left = 0;
+        int right = dis.Count - 1;
+        while (left <= right)
+        {
+            int mid = (left + right) / 2;
+            var d = dis[mid];
+            if (d.Clock <= id.Clock)
+            {
+                if (id.Clock < d.Clock + d.Len)
+                {
+                    return true;
+                }
+
+                left = mid + 1;
+            }
+            else
+            {
+                right = mid - 1;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Sorts every client's ranges and merges overlapping or adjacent ones (yjs <c>sortAndMergeDeleteSet</c>).</summary>
     public void SortAndMerge()
     {

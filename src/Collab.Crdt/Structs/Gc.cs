@@ -26,5 +26,16 @@ public sealed class Gc(Id id, long length) : AbstractStruct(id, length)
         encoder.WriteLen(Length - offset);
     }
 
+    internal void Integrate(Transaction transaction, long offset)
+    {
+        if (offset > 0)
+        {
+            Id = new Id(Id.Client, Id.Clock + offset);
+            Length -= offset;
+        }
+
+        transaction.Doc.Store.AddStruct(this);
+    }
+
     internal override AbstractStruct SliceRight(long diff) => new Gc(new Id(Id.Client, Id.Clock + diff), Length - diff);
 }

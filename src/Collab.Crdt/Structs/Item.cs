@@ -8,16 +8,31 @@ namespace Collab.Crdt;
 /// right origin id, and only when neither origin is present the parent (<c>1</c> + root name or <c>0</c> + id)
 /// and the parentSub string; then the content.
 /// </summary>
-public sealed class Item : AbstractStruct
+public sealed partial class Item : AbstractStruct
 {
+    private const byte KeepBit = 1;
+    private const byte CountableBit = 2;
+    private const byte DeletedBit = 4;
+    private const byte MarkerBit = 8;
+
+    private byte _flags;
+
     internal Item(Id id, Id? origin, Id? rightOrigin, object? parent, string? parentSub, Content content)
+        : this(id, null, origin, null, rightOrigin, parent, parentSub, content)
+    {
+    }
+
+    internal Item(Id id, Item? left, Id? origin, Item? right, Id? rightOrigin, object? parent, string? parentSub, Content content)
         : base(id, content.Length)
     {
+        Left = left;
         Origin = origin;
+        Right = right;
         RightOrigin = rightOrigin;
         Parent = parent;
         ParentSub = parentSub;
         Content = content;
+        _flags = content.IsCountable ? CountableBit : (byte)0;
     }
 
     /// <summary>The item this one was inserted after, if any.</summary>
@@ -26,7 +41,10 @@ public sealed class Item : AbstractStruct
     /// <summary>The item this one was inserted before, if any.</summary>
     public Id? RightOrigin { get; internal set; }
 
-    /// <summary>In a decoded update: the root type's name (<see cref="string"/>), the parent item's <see cref="Id"/>, or null when the origins imply it.</summary>
+    /// <summary>
+    /// In a decoded update: the root type's name (<see cref="string"/>), the parent item's <see cref="Id"/>,
+    /// or null when the origins imply it. In a document: the <see cref="AbstractType"/> holding the item.
+    /// </summary>
     public object? Parent { get; internal set; }
 
     /// <summary>The map key, for an item in a map.</summary>
@@ -34,11 +52,112 @@ public sealed class Item : AbstractStruct
 
     public Content Content { get; internal set; }
 
-    public override bool Deleted => Content is ContentDeleted;
+    /// <summary>The left neighbour in the parent's list (document only).</summary>
+    internal Item? Left;
 
-    // Items read from an update are never merged by the update algebra: yjs' Item.mergeWith requires
-    // the right neighbour to be linked (this.right === right), which lazily read items never are.
-    internal override bool MergeWith(AbstractStruct right) => false;
+    /// <summary>The right neighbour in the parent's list (document only).</summary>
+    internal Item? Right;
+
+    internal AbstractType ParentType => (AbstractType)Parent!;
+
+    public override bool Deleted => (_flags & DeletedBit) != 0;
+
+    internal bool Countable => (_flags & CountableBit) != 0;
+
+    internal bool Keep
+    {
+        get => (_flags & KeepBit) != 0;
+        set => _flags = value ? (byte)(_flags | KeepBit) : (byte)(_flags & ~KeepBit);
+    }
+
+    internal bool Marker
+    {
+        get => (_flags & MarkerBit) != 0;
+        set => _flags = value ? (byte)(_flags | MarkerBit) : (byte)(_flags & ~MarkerBit);
+    }
+
+    internal void MarkDeleted() => _flags |= DeletedBit;
+
+    internal Id LastId => Length == 1 ? Id : new Id(Id.Client, Id.Clock + Length - 1);
+
+    /// <summary>The next neighbour that is not deleted.</summary>
+    internal Item? Next
+    {
+        get
+        {
+            var n = Right;
+            while (n is not null && n.Deleted)
+            {
+                n = n.Right;
+            }
+
+            return n;
+        }
+    }
+
+    /// <summary>The previous neighbour that is not deleted.</summary>
+    internal Item? Prev
+    {
+        get
+        {
+            var n = Left;
+            while (n is not null && n.Deleted)
+            {
+                n = n.Left;
+            }
+
+            return n;
+        }
+    }
+
+    // yjs Item.mergeWith. Items read by the update algebra are never linked (Right is null), so there it
+    // always answers false, exactly as in yjs.
+    internal override bool MergeWith(AbstractStruct right)
+    {
+        if (right is not Item r
+            || r.Origin != LastId
+            || Right != r
+            || RightOrigin != r.RightOrigin
+            || Id.Client != r.Id.Client
+            || Id.Clock + Length != r.Id.Clock
+            || Deleted != r.Deleted
+            || Content.GetType() != r.Content.GetType()
+            || !Content.MergeWith(r.Content))
+        {
+            return false;
+        }
+
+        var markers = (Parent as AbstractType)?.SearchMarkers;
+        if (markers is not null)
+        {
+            foreach (var marker in markers)
+            {
+                if (marker.P == r)
+                {
+                    // right is going to be forgotten, so the marker moves to this item
+                    marker.P = this;
+                    if (!Deleted && Countable)
+                    {
+                        marker.Index -= Length;
+                    }
+                }
+            }
+        }
+
+        if (r.Keep)
+        {
+            Keep = true;
+        }
+
+        Right = r.Right;
+        if (Right is not null)
+        {
+            Right.Left = this;
+        }
+
+        Length += r.Length;
+        return true;
+    }
 
     internal override void Write(UpdateEncoder encoder, long offset)
     {
@@ -64,6 +183,14 @@ public sealed class Item : AbstractStruct
         {
             switch (Parent)
             {
+                case AbstractType type when type.Item is null:
+                    encoder.WriteParentInfo(true);
+                    encoder.WriteString(type.RootName!);
+                    break;
+                case AbstractType type:
+                    encoder.WriteParentInfo(false);
+                    encoder.WriteLeftId(type.Item!.Id);
+                    break;
                 case string rootName:
                     encoder.WriteParentInfo(true);
                     encoder.WriteString(rootName);

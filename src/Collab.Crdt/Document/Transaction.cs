@@ -1,0 +1,98 @@
+using Collab.Crdt.Codec;
+
+namespace Collab.Crdt;
+
+/// <summary>
+/// A batch of changes to a document (yjs <c>Transaction</c>): what was deleted, which types changed, and
+/// the state before. Observers, garbage collection, struct merging and update events run when the
+/// outermost transaction ends.
+/// </summary>
+public sealed class Transaction
+{
+    internal Transaction(Doc doc, object? origin, bool local)
+    {
+        Doc = doc;
+        Origin = origin;
+        Local = local;
+        BeforeState = doc.Store.GetStateVector();
+    }
+
+    public Doc Doc { get; }
+
+    /// <summary>What the caller passed to <see cref="Doc.Transact"/> or <see cref="Doc.ApplyUpdate"/>.</summary>
+    public object? Origin { get; }
+
+    /// <summary>True for edits made on this document, false for applied updates.</summary>
+    public bool Local { get; internal set; }
+
+    public DeleteSet DeleteSet { get; } = new();
+
+    public Dictionary<ulong, long> BeforeState { get; }
+
+    public Dictionary<ulong, long> AfterState { get; internal set; } = [];
+
+    /// <summary>Types whose content changed, with the changed keys (null for list changes).</summary>
+    public Dictionary<AbstractType, HashSet<string?>> Changed { get; } = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Every type (and its ancestors) that received events in this transaction.</summary>
+    public Dictionary<AbstractType, List<YEvent>> ChangedParentTypes { get; } = new(ReferenceEqualityComparer.Instance);
+
+    internal List<Item> MergeStructs { get; } = [];
+
+    internal HashSet<Doc> SubdocsAdded { get; } = new(ReferenceEqualityComparer.Instance);
+
+    internal HashSet<Doc> SubdocsRemoved { get; } = new(ReferenceEqualityComparer.Instance);
+
+    internal HashSet<Doc> SubdocsLoaded { get; } = new(ReferenceEqualityComparer.Instance);
+
+    internal bool NeedFormattingCleanup { get; set; }
+
+    internal Id NextId()
+    {
+        ulong client = Doc.ClientId;
+        return new Id(client, Doc.Store.GetState(client));
+    }
+
+    internal void AddChangedType(AbstractType type, string? parentSub)
+    {
+        var item = type.Item;
+        if (item is null || (item.Id.Clock < BeforeState.GetValueOrDefault(item.Id.Client) && !item.Deleted))
+        {
+            if (!Changed.TryGetValue(type, out var subs))
+            {
+                subs = [];
+                Changed[type] = subs;
+            }
+
+            subs.Add(parentSub);
+        }
+    }
+
+    /// <summary>The update this transaction produced, or null if it changed nothing (yjs <c>writeUpdateMessageFromTransaction</c>).</summary>
+    internal byte[]? EncodeUpdate(UpdateFormat format)
+    {
+        bool changed = DeleteSet.Clients.Count > 0;
+        if (!changed)
+        {
+            foreach (var (client, clock) in AfterState)
+            {
+                if (!BeforeState.TryGetValue(client, out long before) || before != clock)
+                {
+                    changed = true;
+                    break;
+                }
+            }
+        }
+
+        if (!changed)
+        {
+            return null;
+        }
+
+        DeleteSet.SortAndMerge();
+        var encoder = UpdateEncoder.Create(format);
+        DocEncoding.WriteClientsStructs(encoder, Doc.Store, BeforeState);
+        DeleteSet.Write(encoder);
+        return encoder.ToArray();
+    }
+}

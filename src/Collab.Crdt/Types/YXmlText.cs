@@ -1,0 +1,62 @@
+using System.Text;
+
+namespace Collab.Crdt;
+
+/// <summary>Text inside an XML tree (yjs <c>Y.XmlText</c>); formatting attributes render as nested tags.</summary>
+public sealed class YXmlText : YText
+{
+    internal override TypeRef TypeRef => TypeRef.XmlText;
+
+    public override string ToString()
+    {
+        if (Doc is null)
+        {
+            return base.ToString();
+        }
+
+        var sb = new StringBuilder();
+        foreach (var op in ToDelta())
+        {
+            var nested = new List<(string Name, List<(string Key, object? Value)> Attrs)>();
+            if (op.Attributes is not null)
+            {
+                foreach (var (nodeName, value) in op.Attributes)
+                {
+                    var attrs = new List<(string, object?)>();
+                    if (value is JsObject o)
+                    {
+                        foreach (var (k, v) in o)
+                        {
+                            attrs.Add((k, v));
+                        }
+                    }
+
+                    attrs.Sort((a, b) => string.CompareOrdinal(a.Item1, b.Item1) < 0 ? -1 : 1);
+                    nested.Add((nodeName, attrs));
+                }
+            }
+
+            nested.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name) < 0 ? -1 : 1);
+            foreach (var (name, attrs) in nested)
+            {
+                sb.Append('<').Append(name);
+                foreach (var (k, v) in attrs)
+                {
+                    sb.Append(' ').Append(k).Append("=\"").Append(JsString.Of(v)).Append('"');
+                }
+
+                sb.Append('>');
+            }
+
+            sb.Append(JsString.Of(op.Insert![0]));
+            for (int i = nested.Count - 1; i >= 0; i--)
+            {
+                sb.Append("</").Append(nested[i].Name).Append('>');
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    public override object? ToJson() => ToString();
+}
