@@ -3,7 +3,7 @@ namespace Collab.Crdt.Codec;
 /// <summary>The writer side of an update format; yjs <c>UpdateEncoderV1</c>/<c>UpdateEncoderV2</c>.</summary>
 internal abstract class UpdateEncoder
 {
-    public Lib0Encoder RestEncoder { get; set; } = new(1024);
+    public Lib0Encoder RestEncoder { get; set; } = new(128);
 
     public static UpdateEncoder Create(UpdateFormat format) =>
         format == UpdateFormat.V2 ? new UpdateEncoderV2() : new UpdateEncoderV1();

@@ -34,16 +34,29 @@ public sealed class Transaction
     /// <summary>Types whose content changed, with the changed keys (null for list changes).</summary>
     public Dictionary<AbstractType, HashSet<string?>> Changed { get; } = new(ReferenceEqualityComparer.Instance);
 
+    // Most transactions are a keystroke: the collections below are created on first use.
+    private Dictionary<AbstractType, List<YEvent>>? _changedParentTypes;
+    private List<Item>? _mergeStructs;
+    private HashSet<Doc>? _subdocsAdded;
+    private HashSet<Doc>? _subdocsRemoved;
+    private HashSet<Doc>? _subdocsLoaded;
+
     /// <summary>Every type (and its ancestors) that received events in this transaction.</summary>
-    public Dictionary<AbstractType, List<YEvent>> ChangedParentTypes { get; } = new(ReferenceEqualityComparer.Instance);
+    public Dictionary<AbstractType, List<YEvent>> ChangedParentTypes => _changedParentTypes ??= new(ReferenceEqualityComparer.Instance);
 
-    internal List<Item> MergeStructs { get; } = [];
+    internal bool HasChangedParentTypes => _changedParentTypes is { Count: > 0 };
 
-    internal HashSet<Doc> SubdocsAdded { get; } = new(ReferenceEqualityComparer.Instance);
+    internal List<Item> MergeStructs => _mergeStructs ??= [];
 
-    internal HashSet<Doc> SubdocsRemoved { get; } = new(ReferenceEqualityComparer.Instance);
+    internal bool HasMergeStructs => _mergeStructs is { Count: > 0 };
 
-    internal HashSet<Doc> SubdocsLoaded { get; } = new(ReferenceEqualityComparer.Instance);
+    internal HashSet<Doc> SubdocsAdded => _subdocsAdded ??= new(ReferenceEqualityComparer.Instance);
+
+    internal HashSet<Doc> SubdocsRemoved => _subdocsRemoved ??= new(ReferenceEqualityComparer.Instance);
+
+    internal HashSet<Doc> SubdocsLoaded => _subdocsLoaded ??= new(ReferenceEqualityComparer.Instance);
+
+    internal bool HasSubdocChanges => _subdocsAdded is { Count: > 0 } || _subdocsRemoved is { Count: > 0 } || _subdocsLoaded is { Count: > 0 };
 
     internal bool NeedFormattingCleanup { get; set; }
 
@@ -71,7 +84,7 @@ public sealed class Transaction
     /// <summary>The update this transaction produced, or null if it changed nothing (yjs <c>writeUpdateMessageFromTransaction</c>).</summary>
     internal byte[]? EncodeUpdate(UpdateFormat format)
     {
-        bool changed = DeleteSet.Clients.Count > 0;
+        bool changed = !DeleteSet.IsEmpty;
         if (!changed)
         {
             foreach (var (client, clock) in AfterState)

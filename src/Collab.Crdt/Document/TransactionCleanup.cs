@@ -44,7 +44,7 @@ internal static class TransactionCleanup
             }
 
             // and the ones that splitting left behind
-            var mergeStructs = transaction.MergeStructs;
+            var mergeStructs = transaction.HasMergeStructs ? transaction.MergeStructs : [];
             for (int i = mergeStructs.Count - 1; i >= 0; i--)
             {
                 var id = mergeStructs[i].Id;
@@ -73,7 +73,7 @@ internal static class TransactionCleanup
                 doc.RaiseUpdates(transaction);
             }
 
-            if (transaction.SubdocsAdded.Count > 0 || transaction.SubdocsRemoved.Count > 0 || transaction.SubdocsLoaded.Count > 0)
+            if (transaction.HasSubdocChanges)
             {
                 foreach (var sub in transaction.SubdocsAdded)
                 {
@@ -104,6 +104,11 @@ internal static class TransactionCleanup
             {
                 type.CallObserver(transaction, subs);
             }
+        }
+
+        if (!transaction.HasChangedParentTypes)
+        {
+            return;
         }
 
         foreach (var (type, events) in transaction.ChangedParentTypes)
@@ -155,6 +160,11 @@ internal static class TransactionCleanup
 
     private static void TryGcDeleteSet(DeleteSet ds, StructStore store, Func<Item, bool>? gcFilter)
     {
+        if (ds.IsEmpty)
+        {
+            return;
+        }
+
         foreach (var (client, deleteItems) in ds.Clients)
         {
             var structs = store.Clients[client];
@@ -175,6 +185,11 @@ internal static class TransactionCleanup
 
     private static void TryMergeDeleteSet(DeleteSet ds, StructStore store)
     {
+        if (ds.IsEmpty)
+        {
+            return;
+        }
+
         foreach (var (client, deleteItems) in ds.Clients)
         {
             var structs = store.Clients[client];

@@ -11,7 +11,12 @@ public readonly record struct DeleteItem(long Clock, long Len);
 /// </summary>
 public sealed class DeleteSet
 {
-    public Dictionary<ulong, List<DeleteItem>> Clients { get; } = [];
+    private Dictionary<ulong, List<DeleteItem>>? _clients;
+
+    // created on first use: most transactions delete nothing
+    public Dictionary<ulong, List<DeleteItem>> Clients => _clients ??= [];
+
+    public bool IsEmpty => _clients is null || _clients.Count == 0;
 
     public int RangeCount
     {
@@ -73,25 +78,36 @@ public sealed class DeleteSet
     /// <summary>Sorts every client's ranges and merges overlapping or adjacent ones (yjs <c>sortAndMergeDeleteSet</c>).</summary>
     public void SortAndMerge()
     {
+        if (IsEmpty)
+        {
+            return;
+        }
+
         foreach (var dels in Clients.Values)
         {
-            // yjs sorts with a stable sort on clock alone
-            var sorted = dels.OrderBy(static d => d.Clock).ToList();
-            dels.Clear();
-            foreach (var right in sorted)
+            if (dels.Count < 2)
             {
-                if (dels.Count > 0)
-                {
-                    var left = dels[^1];
-                    if (left.Clock + left.Len >= right.Clock)
-                    {
-                        dels[^1] = new DeleteItem(left.Clock, Math.Max(left.Len, right.Clock + right.Len - left.Clock));
-                        continue;
-                    }
-                }
-
-                dels.Add(right);
+                continue;
             }
+
+            // ranges with equal clocks merge to the same result in any order, so an unstable sort is fine
+            dels.Sort(static (a, b) => a.Clock.CompareTo(b.Clock));
+            int j = 1;
+            for (int i = 1; i < dels.Count; i++)
+            {
+                var left = dels[j - 1];
+                var right = dels[i];
+                if (left.Clock + left.Len >= right.Clock)
+                {
+                    dels[j - 1] = new DeleteItem(left.Clock, Math.Max(left.Len, right.Clock + right.Len - left.Clock));
+                }
+                else
+                {
+                    dels[j++] = right;
+                }
+            }
+
+            dels.RemoveRange(j, dels.Count - j);
         }
     }
 
@@ -152,6 +168,12 @@ public sealed class DeleteSet
     internal void Write(UpdateEncoder encoder)
     {
         var rest = encoder.RestEncoder;
+        if (IsEmpty)
+        {
+            rest.WriteUint8(0);
+            return;
+        }
+
         rest.WriteVarUint((ulong)Clients.Count);
         var clients = new List<ulong>(Clients.Keys);
         clients.Sort(static (a, b) => b.CompareTo(a));

@@ -12,7 +12,7 @@ public sealed class YArray : AbstractType
 
     internal override TypeRef TypeRef => TypeRef.Array;
 
-    public long Length => _prelim?.Count ?? LengthValue;
+    public long Length => Doc is null ? _prelim!.Count : LengthValue;
 
     internal override void Integrate(Doc doc, Item? item)
     {

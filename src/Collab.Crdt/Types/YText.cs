@@ -88,10 +88,14 @@ public class YText : AbstractType
             var pos = FindPosition(t, index, useSearchMarker: attributes is null);
             if (attributes is null)
             {
-                attributes = new JsObject();
-                foreach (var (k, v) in pos.CurrentAttributes)
+                attributes = EmptyAttributes;
+                if (pos.HasAttributes)
                 {
-                    attributes.Set(k, v);
+                    attributes = new JsObject();
+                    foreach (var (k, v) in pos.CurrentAttributes)
+                    {
+                        attributes.Set(k, v);
+                    }
                 }
             }
 
@@ -237,12 +241,18 @@ public class YText : AbstractType
 
     // ---- yjs YText internals ----
 
-    internal sealed class ItemTextListPosition(Item? left, Item? right, long index, OrderedDictionary<string, object?> currentAttributes)
+    internal sealed class ItemTextListPosition(Item? left, Item? right, long index)
     {
         public Item? Left = left;
         public Item? Right = right;
         public long Index = index;
-        public readonly OrderedDictionary<string, object?> CurrentAttributes = currentAttributes;
+
+        // created on first use: plain text never needs it
+        public OrderedDictionary<string, object?>? Attrs;
+
+        public OrderedDictionary<string, object?> CurrentAttributes => Attrs ??= new(StringComparer.Ordinal);
+
+        public bool HasAttributes => Attrs is { Count: > 0 };
 
         public void Forward()
         {
@@ -251,7 +261,7 @@ public class YText : AbstractType
             {
                 if (!r.Deleted)
                 {
-                    UpdateCurrentAttributes(CurrentAttributes, cf);
+                    UpdateCurrentAttributes(this, cf);
                 }
             }
             else if (!r.Deleted)
@@ -261,6 +271,18 @@ public class YText : AbstractType
 
             Left = r;
             Right = r.Right;
+        }
+    }
+
+    private static void UpdateCurrentAttributes(ItemTextListPosition pos, ContentFormat format)
+    {
+        if (format.Value is null)
+        {
+            pos.Attrs?.Remove(format.Key);
+        }
+        else
+        {
+            pos.CurrentAttributes[format.Key] = format.Value;
         }
     }
 
@@ -285,7 +307,7 @@ public class YText : AbstractType
             {
                 if (!r.Deleted)
                 {
-                    UpdateCurrentAttributes(pos.CurrentAttributes, cf);
+                    UpdateCurrentAttributes(pos, cf);
                 }
             }
             else if (!r.Deleted)
@@ -309,15 +331,14 @@ public class YText : AbstractType
 
     private ItemTextListPosition FindPosition(Transaction transaction, long index, bool useSearchMarker)
     {
-        var currentAttributes = new OrderedDictionary<string, object?>(StringComparer.Ordinal);
         var marker = useSearchMarker ? ArraySearchMarker.Find(this, index) : null;
         if (marker is not null)
         {
-            var pos = new ItemTextListPosition(marker.P.Left, marker.P, marker.Index, currentAttributes);
+            var pos = new ItemTextListPosition(marker.P.Left, marker.P, marker.Index);
             return FindNextPosition(transaction, pos, index - marker.Index);
         }
 
-        return FindNextPosition(transaction, new ItemTextListPosition(null, Start, 0, currentAttributes), index);
+        return FindNextPosition(transaction, new ItemTextListPosition(null, Start, 0), index);
     }
 
     private Item NewItem(Transaction t, Item? left, Item? right, Content content)
@@ -326,8 +347,16 @@ public class YText : AbstractType
         return new Item(new Id(client, t.Doc.Store.GetState(client)), left, left?.LastId, right, right?.Id, this, null, content);
     }
 
-    private void InsertNegatedAttributes(Transaction transaction, ItemTextListPosition currPos, List<KeyValuePair<string, object?>> negated)
+    private static readonly JsObject EmptyAttributes = new();
+
+    private void InsertNegatedAttributes(Transaction transaction, ItemTextListPosition currPos, List<KeyValuePair<string, object?>>? negated)
     {
+        if (negated is null)
+        {
+            // nothing to restore; moving the position further would have no effect
+            return;
+        }
+
         // check if we really need to remove attributes
         while (currPos.Right is not null
             && (currPos.Right.Deleted
@@ -365,12 +394,17 @@ public class YText : AbstractType
         }
     }
 
-    private List<KeyValuePair<string, object?>> InsertAttributes(Transaction transaction, ItemTextListPosition currPos, JsObject attributes)
+    private List<KeyValuePair<string, object?>>? InsertAttributes(Transaction transaction, ItemTextListPosition currPos, JsObject attributes)
     {
+        if (attributes.Count == 0)
+        {
+            return null;
+        }
+
         var negated = new List<KeyValuePair<string, object?>>();
         foreach (var (key, val) in attributes)
         {
-            object? currentVal = currPos.CurrentAttributes.GetValueOrDefault(key);
+            object? currentVal = currPos.Attrs?.GetValueOrDefault(key);
             if (!EqualAttrs(currentVal, val))
             {
                 // save negated attribute (set to null if currentVal undefined)
@@ -386,12 +420,15 @@ public class YText : AbstractType
 
     private void InsertContent(Transaction transaction, ItemTextListPosition currPos, Content content, JsObject attributes)
     {
-        attributes = Copy(attributes);
-        foreach (var key in currPos.CurrentAttributes.Keys)
+        if (currPos.HasAttributes)
         {
-            if (!attributes.ContainsKey(key))
+            attributes = Copy(attributes);
+            foreach (var key in currPos.CurrentAttributes.Keys)
             {
-                attributes.Set(key, null);
+                if (!attributes.ContainsKey(key))
+                {
+                    attributes.Set(key, null);
+                }
             }
         }
 
@@ -416,7 +453,7 @@ public class YText : AbstractType
     private void FormatText(Transaction transaction, ItemTextListPosition currPos, long length, JsObject attributes)
     {
         MinimizeAttributeChanges(currPos, attributes);
-        var negated = InsertAttributes(transaction, currPos, attributes);
+        var negated = InsertAttributes(transaction, currPos, attributes) ?? [];
         while (currPos.Right is not null
             && (length > 0 || (negated.Count > 0 && (currPos.Right.Deleted || currPos.Right.Content is ContentFormat))))
         {
@@ -472,6 +509,32 @@ public class YText : AbstractType
         }
 
         InsertNegatedAttributes(transaction, currPos, negated);
+    }
+
+    private static int CleanupFormattingGap(Transaction transaction, Item? start, Item? curr, OrderedDictionary<string, object?>? startAttributes, ItemTextListPosition currPos)
+    {
+        var end0 = start;
+        while (end0 is not null && (!end0.Countable || end0.Deleted))
+        {
+            if (!end0.Deleted && end0.Content is ContentFormat)
+            {
+                return CleanupFormattingGap(transaction, start, curr, startAttributes ?? new(StringComparer.Ordinal), currPos.CurrentAttributes);
+            }
+
+            end0 = end0.Right;
+        }
+
+        // no format marks between here and the next content: only formats after that could be cleaned,
+        // and the loop below would find none either
+        for (var n = start; n is not null && n != end0; n = n.Right)
+        {
+            if (!n.Deleted && n.Content is ContentFormat)
+            {
+                return CleanupFormattingGap(transaction, start, curr, startAttributes ?? new(StringComparer.Ordinal), currPos.CurrentAttributes);
+            }
+        }
+
+        return 0;
     }
 
     private static int CleanupFormattingGap(Transaction transaction, Item? start, Item? curr, OrderedDictionary<string, object?> startAttributes, OrderedDictionary<string, object?> currAttributes)
@@ -611,7 +674,7 @@ public class YText : AbstractType
         // cleanup in a new transaction
         doc.Transact(t =>
         {
-            foreach (var (client, deletes) in transaction.DeleteSet.Clients)
+            foreach (var (client, deletes) in transaction.DeleteSet.IsEmpty ? [] : transaction.DeleteSet.Clients)
             {
                 if (!doc.Store.Clients.TryGetValue(client, out var structs))
                 {
@@ -657,7 +720,7 @@ public class YText : AbstractType
     private void DeleteText(Transaction transaction, ItemTextListPosition currPos, long length)
     {
         long startLength = length;
-        var startAttrs = new OrderedDictionary<string, object?>(currPos.CurrentAttributes, StringComparer.Ordinal);
+        var startAttrs = currPos.HasAttributes ? new OrderedDictionary<string, object?>(currPos.CurrentAttributes, StringComparer.Ordinal) : null;
         var start = currPos.Right;
         while (length > 0 && currPos.Right is not null)
         {
@@ -678,7 +741,7 @@ public class YText : AbstractType
 
         if (start is not null)
         {
-            CleanupFormattingGap(transaction, start, currPos.Right, startAttrs, currPos.CurrentAttributes);
+            CleanupFormattingGap(transaction, start, currPos.Right, startAttrs, currPos);
         }
 
         var parent = (currPos.Left ?? currPos.Right)?.ParentType;

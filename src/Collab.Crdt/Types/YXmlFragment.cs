@@ -9,7 +9,7 @@ public class YXmlFragment : AbstractType
 
     internal override TypeRef TypeRef => TypeRef.XmlFragment;
 
-    public long Length => _prelim?.Count ?? LengthValue;
+    public long Length => Doc is null ? _prelim!.Count : LengthValue;
 
     internal override void Integrate(Doc doc, Item? item)
     {
