@@ -63,7 +63,14 @@ internal static class Cli
         catch (OperationCanceledException)
         {
             stderr.WriteLine(Prefix + "cancelled.");
-            return ExitCodes.Io;
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception e)
+        {
+            // No input should get here; the operator still gets one line, and the type to report.
+            stderr.WriteLine(Prefix + $"internal error ({e.GetType().Name}): {OneLine(e.Message)} " +
+                "This is a bug in Collab; please report it with the command line and input files.");
+            return ExitCodes.InternalError;
         }
     }
 

@@ -9,6 +9,8 @@ internal sealed class CliIo(Stream stdin, Stream stdout, TextWriter stderr)
 {
     public const string StdPath = "-";
 
+    private const string StdinTwice = "stdin ('-') can be given as only one input; save the other inputs to files.";
+
     private bool _stdinTaken;
 
     public Stream Stdout { get; } = stdout;
@@ -30,7 +32,7 @@ internal sealed class CliIo(Stream stdin, Stream stdout, TextWriter stderr)
         {
             if (path == StdPath && ++count > 1)
             {
-                throw new CliException(ExitCodes.Usage, "stdin ('-') can be given as only one input; save the other inputs to files.");
+                throw new CliException(ExitCodes.Usage, StdinTwice);
             }
         }
     }
@@ -41,7 +43,7 @@ internal sealed class CliIo(Stream stdin, Stream stdout, TextWriter stderr)
         {
             if (_stdinTaken)
             {
-                throw new CliException(ExitCodes.Usage, "stdin ('-') can be given as only one input; save the other inputs to files.");
+                throw new CliException(ExitCodes.Usage, StdinTwice);
             }
 
             _stdinTaken = true;

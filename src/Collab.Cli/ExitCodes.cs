@@ -16,4 +16,10 @@ internal static class ExitCodes
 
     /// <summary>The command line itself is wrong (sysexits <c>EX_USAGE</c>).</summary>
     public const int Usage = 64;
+
+    /// <summary>A bug in Collab: an exception no input should cause (sysexits <c>EX_SOFTWARE</c>).</summary>
+    public const int InternalError = 70;
+
+    /// <summary>Interrupted (Ctrl+C), as shells report SIGINT.</summary>
+    public const int Cancelled = 130;
 }
