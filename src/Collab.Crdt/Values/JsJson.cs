@@ -7,9 +7,9 @@ namespace Collab.Crdt;
 /// <c>JSON.parse</c> and <c>JSON.stringify</c> with JavaScript's exact output (number layout, key order,
 /// escapes), because yjs re-encodes JSON content by parsing and stringifying it.
 /// </summary>
-internal static class JsJson
+public static class JsJson
 {
-    public static object? Parse(string text, int maxDepth)
+    public static object? Parse(string text, int maxDepth = 128)
     {
         var p = new Parser(text, maxDepth);
         p.SkipWs();

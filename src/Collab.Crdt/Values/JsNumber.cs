@@ -4,7 +4,7 @@ using System.Text;
 namespace Collab.Crdt;
 
 /// <summary>ECMAScript <c>Number::toString</c>: the shortest round-trip digits in JavaScript's layout.</summary>
-internal static class JsNumber
+public static class JsNumber
 {
     public static string ToString(double v)
     {
