@@ -1,0 +1,154 @@
+using Collab.Storage.Postgres.Schema;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Collab.Storage.Postgres;
+
+// The write transactions. A crash or a dropped connection at any point rolls the open transaction back, so a
+// reader sees either the old or the new state.
+public sealed partial class PostgresDocumentStore
+{
+    public async Task MigrateAsync(CancellationToken ct = default)
+    {
+        await RunAsync(async (c, ct) =>
+        {
+            await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+            // Serializes concurrent start-ups against the same schema; released at commit or rollback.
+            await Exec(c, "SELECT pg_advisory_xact_lock(hashtext(@lock))", ct,
+                new NpgsqlParameter<string>("lock", "collab.schema_migrations:" + (_schema ?? "(search_path)"))).ConfigureAwait(false);
+            if (_schema is not null) await Exec(c, $"CREATE SCHEMA IF NOT EXISTS \"{_schema}\"", ct).ConfigureAwait(false);
+            await Exec(c, SchemaMigrationsTable.CreateIfMissing, ct).ConfigureAwait(false);
+
+            long current;
+            await using (var cmd = new NpgsqlCommand("SELECT coalesce(max(version), 0)::bigint FROM schema_migrations", c))
+                current = (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+            if (current > PostgresMigrations.Latest)
+                throw StoreErrors.SchemaTooNew(current, PostgresMigrations.Latest,
+                    $"PostgreSQL database '{_settings.Database}'" + (_schema is null ? "" : $", schema '{_schema}',"));
+
+            foreach (var m in PostgresMigrations.All)
+            {
+                if (m.Version <= current) continue;
+                await Exec(c, m.Sql, ct).ConfigureAwait(false);
+                await Exec(c, "INSERT INTO schema_migrations (version, name) VALUES (@v, @n)", ct,
+                    new NpgsqlParameter<int>("v", m.Version), new NpgsqlParameter<string>("n", m.Name)).ConfigureAwait(false);
+            }
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+            _migrated = true;
+            return 0;
+        }, ct, migrate: false).ConfigureAwait(false);
+    }
+
+    public Task<long> AppendAsync(DocumentKey key, IReadOnlyList<UpdateRecord> updates, CancellationToken ct = default)
+    {
+        StoreGuard.Key(key);
+        StoreGuard.Updates(updates);
+        if (updates.Count == 0) return RunAsync(async (c, ct) => (await ReadInfoAsync(c, key, ct).ConfigureAwait(false))?.LastSeq ?? 0, ct);
+
+        var payloads = new byte[updates.Count][];
+        var receivedAt = new DateTime[updates.Count];
+        var origins = new string?[updates.Count];
+        for (var i = 0; i < updates.Count; i++)
+        {
+            payloads[i] = updates[i].Payload;
+            receivedAt[i] = UnixTime.Truncate(updates[i].ReceivedAt).UtcDateTime;
+            origins[i] = updates[i].Origin;
+        }
+
+        return RunAsync(async (c, ct) =>
+        {
+            await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+            // One statement: create or lock the document row, advance its version by the batch size, and insert
+            // the batch with the sequence numbers that claim gave it.
+            await using var cmd = new NpgsqlCommand("""
+                WITH doc AS (
+                    INSERT INTO documents AS d (workspace, name, created_at, updated_at, size_bytes, last_seq)
+                    VALUES (@w, @n, @now, @now, @bytes, @count)
+                    ON CONFLICT (workspace, name) DO UPDATE SET
+                        last_seq   = d.last_seq + excluded.last_seq,
+                        size_bytes = d.size_bytes + excluded.size_bytes,
+                        updated_at = excluded.updated_at
+                    RETURNING d.id, d.last_seq
+                ), appended AS (
+                    INSERT INTO document_updates (document_id, seq, payload, received_at, origin)
+                    SELECT doc.id, doc.last_seq - @count + u.ordinal, u.payload, u.received_at, u.origin
+                    FROM doc, unnest(@payloads, @received_at, @origins) WITH ORDINALITY AS u (payload, received_at, origin, ordinal)
+                )
+                SELECT last_seq FROM doc
+                """, c, tx);
+            AddKey(cmd, key);
+            cmd.Parameters.Add(new NpgsqlParameter<DateTime>("now", UnixTime.Truncate(DateTimeOffset.UtcNow).UtcDateTime));
+            cmd.Parameters.Add(new NpgsqlParameter<long>("bytes", StoreGuard.PayloadBytes(updates)));
+            cmd.Parameters.Add(new NpgsqlParameter<long>("count", updates.Count));
+            cmd.Parameters.Add(new NpgsqlParameter<byte[][]>("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = payloads });
+            cmd.Parameters.Add(new NpgsqlParameter<DateTime[]>("received_at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = receivedAt });
+            cmd.Parameters.Add(new NpgsqlParameter<string?[]>("origins", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = origins });
+            var lastSeq = (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+
+            ((IStoreHooks)this).Fault?.Invoke(FaultPoints.AppendBeforeCommit);
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+            return lastSeq;
+        }, ct);
+    }
+
+    public async Task CompactAsync(DocumentKey key, byte[] snapshot, long upToSeq, CancellationToken ct = default)
+    {
+        StoreGuard.Key(key);
+        StoreGuard.Compaction(snapshot, upToSeq);
+        await RunAsync(async (c, ct) =>
+        {
+            await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+            long documentId, lastSeq, compactedSeq;
+            await using (var find = new NpgsqlCommand(
+                "SELECT id, last_seq, compacted_seq FROM documents WHERE workspace = @w AND name = @n FOR UPDATE", c, tx))
+            {
+                AddKey(find, key);
+                await using var r = await find.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                if (!await r.ReadAsync(ct).ConfigureAwait(false)) throw StoreErrors.NotFound(key);
+                (documentId, lastSeq, compactedSeq) = (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2));
+            }
+            if (upToSeq > lastSeq) throw StoreErrors.CompactionPastEnd(key, upToSeq, lastSeq);
+            if (upToSeq <= compactedSeq) return 0; // stale or repeated: the stored snapshot already covers it
+
+            var id = new NpgsqlParameter<long>("id", documentId);
+            var upTo = new NpgsqlParameter<long>("upTo", upToSeq);
+            await Exec(c, $"DELETE FROM document_snapshots WHERE document_id = @id AND kind = '{DocumentSnapshotsTable.Compaction}'", ct, id).ConfigureAwait(false);
+            await Exec(c, $"""
+                INSERT INTO document_snapshots (document_id, kind, seq, created_at, state)
+                VALUES (@id, '{DocumentSnapshotsTable.Compaction}', @upTo, now(), @state)
+                """, ct, id.Clone(), upTo.Clone(), new NpgsqlParameter<byte[]>("state", snapshot)).ConfigureAwait(false);
+            await Exec(c, "DELETE FROM document_updates WHERE document_id = @id AND seq <= @upTo", ct, id.Clone(), upTo.Clone()).ConfigureAwait(false);
+            // Re-checks the versions read above in the statement that moves the compaction mark.
+            var moved = await Exec(c, """
+                UPDATE documents SET
+                    compacted_seq = @upTo,
+                    size_bytes = @snapshotBytes + coalesce((SELECT sum(length(payload)) FROM document_updates WHERE document_id = @id), 0)
+                WHERE id = @id AND compacted_seq < @upTo AND last_seq >= @upTo
+                """, ct, id.Clone(), upTo.Clone(), new NpgsqlParameter<long>("snapshotBytes", snapshot.Length)).ConfigureAwait(false);
+            if (moved != 1) throw StoreErrors.CompactionRace(key);
+
+            ((IStoreHooks)this).Fault?.Invoke(FaultPoints.CompactBeforeCommit);
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+            return 1;
+        }, ct).ConfigureAwait(false);
+    }
+
+    public Task<bool> DeleteAsync(DocumentKey key, CancellationToken ct = default)
+    {
+        StoreGuard.Key(key);
+        // The log and snapshots go with the row (ON DELETE CASCADE), in this one statement.
+        return RunAsync(async (c, ct) =>
+        {
+            await using var cmd = new NpgsqlCommand("DELETE FROM documents WHERE workspace = @w AND name = @n", c);
+            AddKey(cmd, key);
+            return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+        }, ct);
+    }
+
+    private static async Task<int> Exec(NpgsqlConnection c, string sql, CancellationToken ct, params NpgsqlParameter[] parameters)
+    {
+        await using var cmd = new NpgsqlCommand(sql, c);
+        cmd.Parameters.AddRange(parameters);
+        return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,105 @@
+using System.Text.RegularExpressions;
+using Npgsql;
+
+namespace Collab.Storage.Postgres;
+
+/// <summary>
+/// The production store on PostgreSQL. Each call is one transaction on a pooled connection. Appends claim their
+/// sequence numbers and write the log in one statement that advances the document's version under its row lock;
+/// loads read in one REPEATABLE READ snapshot; migrations run under an advisory lock, so several servers may start
+/// at once.
+/// </summary>
+public sealed partial class PostgresDocumentStore : IDocumentStore, IDocumentCatalog, IStoreHooks
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlConnectionStringBuilder _settings;
+    private readonly string? _schema;
+    private volatile bool _migrated;
+
+    private PostgresDocumentStore(NpgsqlConnectionStringBuilder settings, string? schema)
+    {
+        _settings = settings;
+        _schema = schema;
+        _dataSource = NpgsqlDataSource.Create(settings);
+    }
+
+    Action<string>? IStoreHooks.Fault { get; set; }
+
+    /// <summary>The schema the tables live in, when one was given to <see cref="Create"/>.</summary>
+    public string? Schema => _schema;
+
+    /// <summary>
+    /// A store for <paramref name="connectionString"/>. Connects lazily: call <see cref="MigrateAsync"/> at start-up
+    /// (other calls migrate on first use too). With <paramref name="schema"/>, the tables live in that schema
+    /// (created by the migration) instead of the connection's search path.
+    /// </summary>
+    public static PostgresDocumentStore Create(string connectionString, string? schema = null)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+            throw new StorageException(StorageErrorKind.Configuration, "The PostgreSQL connection string is empty. " + PostgresErrors.ConnectionStringHint);
+        if (schema is not null && !SchemaName().IsMatch(schema))
+            throw new ArgumentException($"'{schema}' is not a plain schema name (lowercase letters, digits, underscores).", nameof(schema));
+
+        NpgsqlConnectionStringBuilder settings;
+        try
+        {
+            settings = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException)
+        {
+            // The driver's message may quote the string, password included: keep it out of ours.
+            throw new StorageException(StorageErrorKind.Configuration,
+                $"The PostgreSQL connection string is not valid ({e.GetType().Name}). " + PostgresErrors.ConnectionStringHint);
+        }
+        if (string.IsNullOrEmpty(settings.Host))
+            throw new StorageException(StorageErrorKind.Configuration, "The PostgreSQL connection string has no Host. " + PostgresErrors.ConnectionStringHint);
+        if (string.IsNullOrEmpty(settings.ApplicationName)) settings.ApplicationName = "collab";
+        if (schema is not null) settings.SearchPath = schema;
+        return new PostgresDocumentStore(settings, schema);
+    }
+
+    public async Task<bool> PingAsync(CancellationToken ct = default)
+    {
+        try
+        {
+            await using var cmd = _dataSource.CreateCommand("SELECT 1");
+            await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (NpgsqlException)
+        {
+            return false;
+        }
+    }
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    private async Task EnsureMigratedAsync(CancellationToken ct)
+    {
+        if (!_migrated) await MigrateAsync(ct).ConfigureAwait(false);
+    }
+
+    // Every call's body runs here so that driver errors reach callers as StorageException.
+    private async Task<T> RunAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken ct, bool migrate = true)
+    {
+        try
+        {
+            if (migrate) await EnsureMigratedAsync(ct).ConfigureAwait(false);
+            await using var c = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+            return await work(c, ct).ConfigureAwait(false);
+        }
+        catch (NpgsqlException e) when (!ct.IsCancellationRequested)
+        {
+            throw PostgresErrors.Translate(e, _settings);
+        }
+    }
+
+    private static void AddKey(NpgsqlCommand cmd, DocumentKey key)
+    {
+        cmd.Parameters.Add(new NpgsqlParameter<string>("w", key.Workspace));
+        cmd.Parameters.Add(new NpgsqlParameter<string>("n", key.Document));
+    }
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
+    private static partial Regex SchemaName();
+}

@@ -1,0 +1,13 @@
+namespace Collab.Storage.Sqlite.Schema;
+
+/// <summary>The SQLite schema's history, in order. Append new steps; never edit a released one.</summary>
+internal static class SqliteMigrations
+{
+    public static readonly IReadOnlyList<Migration> All =
+    [
+        new(1, "documents, document_updates, document_snapshots",
+            DocumentsTable.Create + DocumentUpdatesTable.Create + DocumentSnapshotsTable.Create),
+    ];
+
+    public static int Latest => All[^1].Version;
+}

@@ -1,0 +1,132 @@
+using Collab.Storage.Postgres;
+using Npgsql;
+
+namespace Collab.Storage.Tests;
+
+/// <summary>
+/// The shared contract on PostgreSQL (a fresh schema per test in the database named by COLLAB_TEST_POSTGRES),
+/// plus what only PostgreSQL has. These tests fail, not skip, when the server is missing: CI starts one with
+/// tests/Collab.Storage.Tests/setup-postgres.sh.
+/// </summary>
+public sealed class PostgresDocumentStoreTests : DocumentStoreContract
+{
+    private const string DefaultConnectionString = "Host=127.0.0.1;Port=5432;Username=collab;Password=collab;Database=collab_test";
+
+    private readonly string _schema = "t_" + Guid.NewGuid().ToString("N");
+
+    private static string ConnectionString =>
+        Environment.GetEnvironmentVariable("COLLAB_TEST_POSTGRES") is { Length: > 0 } cs ? cs : DefaultConnectionString;
+
+    protected override IDocumentStore OpenStore() => PostgresDocumentStore.Create(ConnectionString, _schema);
+
+    protected override string[] CrashWriterArguments() => ["postgres", ConnectionString, _schema];
+
+    public override async Task InitializeAsync()
+    {
+        try
+        {
+            await base.InitializeAsync();
+        }
+        catch (StorageException e) when (e.Kind is StorageErrorKind.Unavailable or StorageErrorKind.Configuration)
+        {
+            throw new InvalidOperationException(
+                "The PostgreSQL storage tests need a server: run tests/Collab.Storage.Tests/setup-postgres.sh, " +
+                $"or set COLLAB_TEST_POSTGRES to a connection string. {e.Message}", e);
+        }
+    }
+
+    protected override async Task ExecuteSqlAsync(string sql)
+    {
+        await using var c = new NpgsqlConnection(ConnectionString + ";Search Path=" + _schema);
+        await c.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, c);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    protected override async Task CleanUpAsync()
+    {
+        try
+        {
+            await using var c = new NpgsqlConnection(ConnectionString);
+            await c.OpenAsync();
+            await using var cmd = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{_schema}\" CASCADE", c);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        catch (NpgsqlException)
+        {
+            // the server is gone; InitializeAsync has already reported that
+        }
+    }
+
+    [Fact]
+    public async Task Concurrent_start_ups_migrate_the_schema_once()
+    {
+        var shared = "t_" + Guid.NewGuid().ToString("N");
+        var stores = Enumerable.Range(0, 5).Select(_ => PostgresDocumentStore.Create(ConnectionString, shared)).ToArray();
+        try
+        {
+            await Task.WhenAll(stores.Select(s => Task.Run(() => s.MigrateAsync())));
+            await using var c = new NpgsqlConnection(ConnectionString + ";Search Path=" + shared);
+            await c.OpenAsync();
+            await using var cmd = new NpgsqlCommand("SELECT count(*) FROM schema_migrations", c);
+            Assert.Equal(1L, await cmd.ExecuteScalarAsync());
+        }
+        finally
+        {
+            foreach (var s in stores) await s.DisposeAsync();
+            await using var c = new NpgsqlConnection(ConnectionString);
+            await c.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{shared}\" CASCADE", c);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+
+    [Fact]
+    public async Task An_unreachable_server_fails_with_a_connection_string_hint()
+    {
+        await using var store = PostgresDocumentStore.Create("Host=127.0.0.1;Port=1;Username=collab;Password=secret-pw;Database=collab;Timeout=3");
+
+        var e = await Assert.ThrowsAsync<StorageException>(() => store.MigrateAsync());
+
+        Assert.Equal(StorageErrorKind.Unavailable, e.Kind);
+        Assert.True(e.IsTransient);
+        Assert.Contains("Cannot reach PostgreSQL at 127.0.0.1:1", e.Message);
+        Assert.Contains("Collab__Storage__Postgres", e.Message);
+        Assert.DoesNotContain("secret-pw", e.Message);
+        Assert.False(await store.PingAsync());
+    }
+
+    [Fact]
+    public async Task A_wrong_password_fails_with_a_login_hint()
+    {
+        var cs = new NpgsqlConnectionStringBuilder(ConnectionString) { Password = "wrong-password" }.ConnectionString;
+        await using var store = PostgresDocumentStore.Create(cs, _schema);
+
+        var e = await Assert.ThrowsAsync<StorageException>(() => store.LoadAsync(new DocumentKey("w", "d")));
+
+        Assert.Equal(StorageErrorKind.Configuration, e.Kind);
+        Assert.Contains("refused the login", e.Message);
+        Assert.DoesNotContain("wrong-password", e.Message);
+    }
+
+    [Fact]
+    public async Task A_missing_database_fails_with_a_createdb_hint()
+    {
+        var cs = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = "collab_no_such_db" }.ConnectionString;
+        await using var store = PostgresDocumentStore.Create(cs);
+
+        var e = await Assert.ThrowsAsync<StorageException>(() => store.MigrateAsync());
+
+        Assert.Equal(StorageErrorKind.Configuration, e.Kind);
+        Assert.Contains("createdb", e.Message);
+    }
+
+    [Fact]
+    public void A_malformed_connection_string_fails_with_an_example()
+    {
+        var e = Assert.Throws<StorageException>(() => PostgresDocumentStore.Create("Hots=db;Pasword=pw"));
+
+        Assert.Equal(StorageErrorKind.Configuration, e.Kind);
+        Assert.Contains("Host=", e.Message);
+    }
+}

@@ -1,0 +1,59 @@
+using Collab.Storage.Postgres;
+using Collab.Storage.Sqlite;
+
+namespace Collab.Storage.Tests;
+
+/// <summary>
+/// Entry point when the crash tests start this assembly as a child process
+/// (<c>dotnet Collab.Storage.Tests.dll crash-writer sqlite DIR</c> or <c>... postgres CONNECTION SCHEMA</c>):
+/// it appends batches and compacts until killed, printing "committed N" once update ids 1..N are durable.
+/// </summary>
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length < 3 || args[0] != "crash-writer")
+        {
+            await Console.Error.WriteLineAsync("usage: crash-writer sqlite DATA_DIR | crash-writer postgres CONNECTION_STRING SCHEMA");
+            return 2;
+        }
+        await using IDocumentStore store = args[1] == "sqlite"
+            ? SqliteDocumentStore.Open(args[2])
+            : PostgresDocumentStore.Create(args[2], args[3]);
+        await store.MigrateAsync();
+
+        // COLLAB_CRASH_HANG_AT=point@n: the n-th time the store reaches that fault point (inside a transaction,
+        // everything written, nothing committed), say so and hang until killed.
+        if (Environment.GetEnvironmentVariable("COLLAB_CRASH_HANG_AT") is { Length: > 0 } hang)
+        {
+            var (point, remaining) = (hang[..hang.IndexOf('@')], int.Parse(hang[(hang.IndexOf('@') + 1)..]));
+            ((IStoreHooks)store).Fault = p =>
+            {
+                if (p != point || --remaining > 0) return;
+                Console.WriteLine("hanging " + p);
+                Thread.Sleep(Timeout.Infinite);
+            };
+        }
+
+        var key = new DocumentKey("crash", "doc");
+        var random = new Random(12345);
+        long nextId = 1;
+        for (var round = 1; ; round++)
+        {
+            var count = random.Next(1, 6);
+            var batch = new UpdateRecord[count];
+            for (var i = 0; i < count; i++) batch[i] = TestUpdates.Update(nextId + i, random.Next(8, 16_384));
+            await store.AppendAsync(key, batch);
+            nextId += count;
+            Console.WriteLine($"committed {nextId - 1}");
+
+            if (round % 8 == 0)
+            {
+                var doc = (await store.LoadAsync(key))!;
+                var (snapshot, upTo) = TestUpdates.Fold(doc);
+                await store.CompactAsync(key, snapshot, upTo);
+                Console.WriteLine($"compacted {upTo}");
+            }
+        }
+    }
+}
