@@ -9,6 +9,11 @@ if [ ! -d tests/yjs-oracle/node_modules/yjs ]; then
   npm ci --prefix tests/yjs-oracle --no-audit --no-fund || exit 1
 fi
 
+# PostgreSQL for the storage tests (idempotent; set COLLAB_TEST_POSTGRES to use a server of your own)
+if [ -z "${COLLAB_TEST_POSTGRES:-}" ]; then
+  bash tests/Collab.Storage.Tests/setup-postgres.sh || exit 1
+fi
+
 log=$(mktemp)
 export COLLAB_CASES_FILE
 COLLAB_CASES_FILE=$(mktemp)
