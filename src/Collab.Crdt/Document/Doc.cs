@@ -79,7 +79,11 @@ public sealed class Doc
         return result;
     }
 
-    internal void Transact(Action<Transaction> f, object? origin, bool local)
+    internal void Transact(Action<Transaction> f, object? origin, bool local) =>
+        Transact(f, static (t, action) => action(t), origin, local);
+
+    /// <summary>A transaction that passes <paramref name="state"/> through, so hot paths need no closure.</summary>
+    internal void Transact<TState>(TState state, Action<Transaction, TState> f, object? origin = null, bool local = true)
     {
         bool initialCall = false;
         if (_transaction is null)
@@ -92,7 +96,7 @@ public sealed class Doc
 
         try
         {
-            f(_transaction);
+            f(_transaction, state);
         }
         finally
         {
@@ -120,6 +124,16 @@ public sealed class Doc
     }
 
     internal void RaiseAfterTransaction(Transaction t) => AfterTransaction?.Invoke(t);
+
+    private Codec.UpdateEncoderV1? _v1Encoder;
+
+    /// <summary>The v1 encoder for per-transaction updates, cleared; its bytes are copied out by ToArray.</summary>
+    internal Codec.UpdateEncoderV1 RentV1Encoder()
+    {
+        _v1Encoder ??= new Codec.UpdateEncoderV1();
+        _v1Encoder.RestEncoder.Clear();
+        return _v1Encoder;
+    }
 
     internal bool HasUpdateListeners => Update is not null || UpdateV2 is not null;
 

@@ -14,6 +14,16 @@ public sealed class StructStore
     /// <summary>Deletions of structs that have not arrived yet (a v2 update with no structs).</summary>
     internal byte[]? PendingDs;
 
+    // The state vector only changes inside transactions, so the one computed when the last transaction
+    // ended is still the state when the next begins: it is reused instead of rebuilt per keystroke.
+    private Dictionary<ulong, long>? _cachedStateVector;
+
+    internal IReadOnlyDictionary<ulong, long> CurrentStateVector() => _cachedStateVector ??= GetStateVector();
+
+    internal IReadOnlyDictionary<ulong, long> RefreshStateVector() => _cachedStateVector ??= GetStateVector();
+
+    internal void InvalidateStateVector() => _cachedStateVector = null;
+
     public Dictionary<ulong, long> GetStateVector()
     {
         var sv = new Dictionary<ulong, long>(Clients.Count);
@@ -39,6 +49,7 @@ public sealed class StructStore
 
     internal void AddStruct(AbstractStruct s)
     {
+        _cachedStateVector = null;
         if (!Clients.TryGetValue(s.Id.Client, out var structs))
         {
             structs = [];

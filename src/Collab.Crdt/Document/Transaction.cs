@@ -14,7 +14,7 @@ public sealed class Transaction
         Doc = doc;
         Origin = origin;
         Local = local;
-        BeforeState = doc.Store.GetStateVector();
+        BeforeState = doc.Store.CurrentStateVector();
     }
 
     public Doc Doc { get; }
@@ -27,9 +27,12 @@ public sealed class Transaction
 
     public DeleteSet DeleteSet { get; } = new();
 
-    public Dictionary<ulong, long> BeforeState { get; }
+    /// <summary>Per client, the clock before the transaction. Shared with the store's cache: never modify it.</summary>
+    public IReadOnlyDictionary<ulong, long> BeforeState { get; }
 
-    public Dictionary<ulong, long> AfterState { get; internal set; } = [];
+    public IReadOnlyDictionary<ulong, long> AfterState { get; internal set; } = EmptyState;
+
+    private static readonly Dictionary<ulong, long> EmptyState = [];
 
     /// <summary>Types whose content changed, with the changed keys (null for list changes).</summary>
     public Dictionary<AbstractType, HashSet<string?>> Changed { get; } = new(ReferenceEqualityComparer.Instance);
@@ -103,7 +106,7 @@ public sealed class Transaction
         }
 
         DeleteSet.SortAndMerge();
-        var encoder = UpdateEncoder.Create(format);
+        var encoder = format == UpdateFormat.V1 ? Doc.RentV1Encoder() : UpdateEncoder.Create(format);
         DocEncoding.WriteClientsStructs(encoder, Doc.Store, BeforeState);
         DeleteSet.Write(encoder);
         return encoder.ToArray();

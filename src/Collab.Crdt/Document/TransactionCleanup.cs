@@ -11,7 +11,7 @@ internal static class TransactionCleanup
         try
         {
             ds.SortAndMerge();
-            transaction.AfterState = store.GetStateVector();
+            transaction.AfterState = store.RefreshStateVector();
             CallObservers(transaction);
             doc.RaiseAfterTransaction(transaction);
             if (transaction.NeedFormattingCleanup)

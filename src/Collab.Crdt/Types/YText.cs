@@ -83,7 +83,11 @@ public class YText : AbstractType
             return;
         }
 
-        Doc.Transact(t =>
+        Doc.Transact((Text: this, Index: index, Str: text, Attributes: attributes), static (t, s) => s.Text.InsertTextAt(t, s.Index, s.Str, s.Attributes));
+    }
+
+    private void InsertTextAt(Transaction t, long index, string text, JsObject? attributes)
+    {
         {
             var pos = FindPosition(t, index, useSearchMarker: attributes is null);
             if (attributes is null)
@@ -100,7 +104,7 @@ public class YText : AbstractType
             }
 
             InsertContent(t, pos, new ContentString(text), attributes);
-        });
+        }
     }
 
     /// <summary>Inserts an embed (an object) or a nested type at a position.</summary>
@@ -134,7 +138,7 @@ public class YText : AbstractType
             return;
         }
 
-        Doc.Transact(t => DeleteText(t, FindPosition(t, index, useSearchMarker: true), length));
+        Doc.Transact((Text: this, Index: index, Length: length), static (t, s) => s.Text.DeleteText(t, s.Text.FindPosition(t, s.Index, useSearchMarker: true), s.Length));
     }
 
     /// <summary>Applies formatting attributes to a range; a null value removes that attribute.</summary>
