@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Times the update algebra in Collab (BenchmarkDotNet, short in-process job) and in yjs 13.6.33 (Node) in
-# one run, then prints one markdown table and writes it to bench/results/latest.md.
-# Needs: the .NET SDK, Node, and `npm ci` done in tests/yjs-oracle. Takes a few minutes.
+# Times the update algebra and the document model (B4 replay, S1 apply, B4 memory) in Collab
+# (BenchmarkDotNet, short in-process job) and in yjs 13.6.33 (Node) in one run, then prints two markdown
+# tables and writes them to bench/results/latest.md.
+# Needs: the .NET SDK, Node, and `npm ci` done in tests/yjs-oracle. Takes about five minutes.
 # Extra arguments go to BenchmarkDotNet, e.g.  bench/run.sh --filter '*Decode*'
 set -euo pipefail
 
@@ -18,7 +19,7 @@ fi
 
 echo "== Collab (BenchmarkDotNet)" >&2
 dotnet run -c Release --project "$repo/bench/Collab.Bench" -- \
-  --filter '*UpdateBenchmarks*' --artifacts "$artifacts" "$@" >"$results/bdn.log" 2>&1 || {
+  --filter '*UpdateBenchmarks*' '*DocBenchmarks*' --artifacts "$artifacts" "$@" >"$results/bdn.log" 2>&1 || {
   tail -n 40 "$results/bdn.log" >&2
   echo "bench/run.sh: BenchmarkDotNet failed; full log in bench/results/bdn.log" >&2
   exit 1
@@ -30,7 +31,12 @@ if [ -z "$report" ]; then
   exit 1
 fi
 
+echo "== Collab (B4 document memory)" >&2
+dotnet run -c Release --no-build --project "$repo/bench/Collab.Bench" -- --memory >"$results/collab-memory.json"
+
 echo "== yjs (Node)" >&2
 node "$repo/bench/yjs/bench.mjs" >"$results/yjs.json"
+node --expose-gc "$repo/bench/yjs/doc.mjs" >"$results/yjs-doc.json"
 
-node "$repo/bench/report.mjs" "$report" "$results/yjs.json" | tee "$results/latest.md"
+node "$repo/bench/report.mjs" "$report" "$results/yjs.json" "$results/yjs-doc.json" "$results/collab-memory.json" \
+  | tee "$results/latest.md"

@@ -14,7 +14,7 @@ internal sealed class BenchInputs
     {
         Name = name;
         Format = format;
-        Update = File.ReadAllBytes(Path.Combine(Folder(), file));
+        Update = File.ReadAllBytes(Path.Combine(SharedTraces(), "yjs-updates", file));
         var stateVector = StateVector.Decode(Updates.EncodeStateVectorFromUpdate(Update, format));
 
         // Half of every client's clock: the peer that has seen the first half of the document.
@@ -59,13 +59,16 @@ internal sealed class BenchInputs
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown bench input"),
     };
 
-    // COLLAB_TRACES overrides; otherwise shared/traces/yjs-updates next to the folder holding Collab.sln.
-    private static string Folder()
+    /// <summary>
+    /// <c>shared/traces</c> next to the folder holding Collab.sln. COLLAB_TRACES overrides it with the
+    /// <c>yjs-updates</c> folder (as bench/yjs/bench.mjs reads it); the traces are then its sibling.
+    /// </summary>
+    public static string SharedTraces()
     {
         var overridden = Environment.GetEnvironmentVariable("COLLAB_TRACES");
         if (!string.IsNullOrEmpty(overridden))
         {
-            return overridden;
+            return Path.GetFullPath(Path.Combine(overridden, ".."));
         }
 
         foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
@@ -74,11 +77,11 @@ internal sealed class BenchInputs
             {
                 if (File.Exists(Path.Combine(dir.FullName, "Collab.sln")))
                 {
-                    return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "traces", "yjs-updates"));
+                    return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "traces"));
                 }
             }
         }
 
-        throw new InvalidOperationException("Cannot find shared/traces/yjs-updates: set COLLAB_TRACES to that folder.");
+        throw new InvalidOperationException("Cannot find shared/traces next to Collab.sln: set COLLAB_TRACES to its yjs-updates folder.");
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Text;
+using Collab.Cli.Trace;
 using Collab.Cli.Update;
 using Collab.Crdt;
 
@@ -78,8 +79,7 @@ internal static class Cli
     {
         var root = new RootCommand("Operator's tool for Collab, a C# implementation of the Yjs CRDT.");
         root.Subcommands.Add(UpdateCommand.Create(io));
-
-        // Reserved: `trace replay` joins here as its own command group.
+        root.Subcommands.Add(TraceCommand.Create(io));
         return root;
     }
 

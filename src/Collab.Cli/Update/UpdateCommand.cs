@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace Collab.Cli.Update;
 
-/// <summary>The <c>collab update</c> group: operations on encoded updates that need no document.</summary>
+/// <summary>The <c>collab update</c> group: operations on encoded updates; all but <c>json</c> work without a document.</summary>
 internal static class UpdateCommand
 {
     public static Command Create(CliIo io)
@@ -13,8 +13,7 @@ internal static class UpdateCommand
         command.Subcommands.Add(DiffCommand.Create(io));
         command.Subcommands.Add(StateVectorCommand.Create(io));
         command.Subcommands.Add(ConvertCommand.Create(io));
-
-        // Reserved: `update json` (an update rendered as JSON) joins here.
+        command.Subcommands.Add(JsonCommand.Create(io));
         return command;
     }
 }

@@ -1,0 +1,137 @@
+// Load generator: rooms × clients real y-websocket providers, each editing `rate` times a second; measures the
+// latency from an edit to its arrival at each other client of the room, and counts what never arrived.
+//
+//   node load.mjs --url ws://127.0.0.1:5000/ws --rooms 50 --clients 8 --rate 10 --duration 30 [--warmup 5] [--workers 2]
+//
+// Every client writes its own key of a Y.Map (`c<id>` = { seq, t }): the document stays small, each edit is one
+// update. Timestamps are performance.timeOrigin + performance.now(), comparable across the worker processes.
+// Prints one JSON line: { sent, expected, received, lost, p50, p95, p99, max } (latencies in ms).
+import { fork } from 'node:child_process'
+import { performance } from 'node:perf_hooks'
+import * as Y from 'yjs'
+import { WebsocketProvider } from 'y-websocket'
+import WebSocket from 'ws'
+
+process.setMaxListeners(1000) // each provider adds an exit listener
+const now = () => performance.timeOrigin + performance.now()
+
+function parseArgs (argv) {
+  const args = { rooms: 10, clients: 4, rate: 5, duration: 10, warmup: 3, workers: 2, prefix: `load-${process.pid}` }
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    if (a.startsWith('--')) {
+      const key = a.slice(2)
+      const value = argv[i + 1]
+      i++
+      args[key] = key === 'url' || key === 'prefix' ? value : Number(value)
+    }
+  }
+  return args
+}
+
+async function worker () {
+  // receives { url, prefix, assignments: [[room, client]], rate, duration, warmup, start }
+  // messages sent to a child before it listens can be lost: ask for the job once listening
+  const jobArrived = new Promise((resolve) => process.once('message', resolve))
+  process.send({ type: 'hello' })
+  const job = await jobArrived
+  const clients = []
+  for (const [room, id] of job.assignments) {
+    const doc = new Y.Doc()
+    const provider = new WebsocketProvider(job.url, `${job.prefix}/r${room}`, doc, {
+      WebSocketPolyfill: WebSocket, disableBc: true, maxBackoffTime: 1000
+    })
+    const c = { room, id, doc, provider, sent: 0, latencies: [], received: 0 }
+    const map = doc.getMap('m')
+    map.observe((event, tx) => {
+      if (tx.local) return
+      const t = now()
+      for (const key of event.keysChanged) {
+        if (key === `c${id}`) continue
+        const v = map.get(key)
+        if (v && v.m) { c.latencies.push(t - v.t); c.received++ }
+      }
+    })
+    clients.push(c)
+  }
+  await Promise.all(clients.map((c) => new Promise((resolve) => {
+    if (c.provider.synced) resolve()
+    else c.provider.once('sync', resolve)
+  })))
+  process.send({ type: 'ready' })
+  const { start } = await new Promise((resolve) => process.once('message', resolve))
+  const measureFrom = start + job.warmup * 1000
+  const end = measureFrom + job.duration * 1000
+  const interval = 1000 / job.rate
+  // spread the clients' ticks over the interval so edits do not arrive in lockstep
+  await new Promise((resolve) => {
+    let pending = clients.length
+    clients.forEach((c, i) => {
+      const offset = (interval * i) / clients.length
+      let next = start + offset
+      const tick = () => {
+        const t = now()
+        if (next >= end) { if (--pending === 0) resolve(); return }
+        // a slot belongs to the window it was scheduled in; a starved generator skips slots instead of bursting,
+        // so `sent` below the target shows that the generator (not the server) fell behind
+        const measured = next >= measureFrom
+        c.doc.getMap('m').set(`c${c.id}`, { seq: c.sent, t, m: measured })
+        if (measured) c.sent++
+        next += interval
+        while (next + interval < now()) next += interval
+        setTimeout(tick, Math.max(0, next - now()))
+      }
+      setTimeout(tick, Math.max(0, next - now()))
+    })
+  })
+  // let the last edits arrive
+  await new Promise((resolve) => setTimeout(resolve, 2000))
+  const latencies = []
+  let sent = 0
+  let received = 0
+  for (const c of clients) { latencies.push(...c.latencies); sent += c.sent; received += c.received }
+  clients.forEach((c) => c.provider.destroy())
+  // a large message is still being written when send returns: exit only once it is out
+  process.send({ type: 'done', sent, received, latencies }, () => process.exit(0))
+}
+
+async function main () {
+  const args = parseArgs(process.argv.slice(2))
+  if (!args.url) throw new Error('--url is required')
+  const total = args.rooms * args.clients
+  const assignments = Array.from({ length: args.workers }, () => [])
+  for (let i = 0; i < total; i++) {
+    const room = Math.floor(i / args.clients)
+    // a room's clients spread over workers, so its latency includes crossing processes
+    assignments[i % args.workers].push([room, i])
+  }
+  const children = assignments.map(() => fork(new URL(import.meta.url).pathname, ['--worker']))
+  const ready = children.map((child) => new Promise((resolve) => child.on('message', (m) => { if (m.type === 'ready') resolve() })))
+  const done = children.map((child) => new Promise((resolve) => child.on('message', (m) => { if (m.type === 'done') resolve(m) })))
+  children.forEach((child, i) => child.on('message', (m) => {
+    if (m.type === 'hello') child.send({ url: args.url, prefix: args.prefix, assignments: assignments[i], rate: args.rate, duration: args.duration, warmup: args.warmup })
+  }))
+  const progress = children.map(() => 'started')
+  children.forEach((child, i) => child.on('message', (m) => { progress[i] = m.type }))
+  children.forEach((child, i) => child.on('exit', (code) => { if (progress[i] !== 'done') progress[i] = `exited ${code}` }))
+  const hardStop = setTimeout(() => { console.error('load run timed out; workers: ' + progress.join(', ')); children.forEach((c) => c.kill('SIGKILL')); process.exit(2) },
+    (args.warmup + args.duration + (args.grace ?? 120)) * 1000)
+  await Promise.all(ready)
+  const start = now() + 500
+  children.forEach((child) => child.send({ start }))
+  const results = await Promise.all(done)
+  clearTimeout(hardStop)
+  const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b)
+  const sent = results.reduce((s, r) => s + r.sent, 0)
+  const received = results.reduce((s, r) => s + r.received, 0)
+  const expected = sent * (args.clients - 1)
+  const q = (p) => latencies.length === 0 ? null : Math.round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] * 10) / 10
+  console.log(JSON.stringify({
+    rooms: args.rooms, clients: args.clients, rate: args.rate, duration: args.duration,
+    target: total * args.rate * args.duration, sent, expected, received, lost: expected - received,
+    p50: q(0.5), p95: q(0.95), p99: q(0.99), max: q(1)
+  }))
+}
+
+if (process.argv.includes('--worker')) worker()
+else main().catch((e) => { console.error(e); process.exit(1) })

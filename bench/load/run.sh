@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Runs the same load against Collab (memory, SQLite, and PostgreSQL if COLLAB_BENCH_POSTGRES is set) and the classic
+# y-websocket server (npm y-websocket@1.5.4, bin/server.js), then prints a markdown table.
+#   bench/load/run.sh [rooms clients rate duration]...   default: "50 8 10 20" and "50 8 20 20"
+# Needs: npm ci --omit=optional --prefix bench/load; a quiet machine (numbers on a busy one mean little).
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$(cd ../.. && pwd)
+[ -d node_modules/y-websocket-classic ] || npm ci --omit=optional --no-audit --no-fund
+dotnet build "$root/src/Collab.Server" -c Release --nologo -v q >/dev/null
+server_dll="$root/src/Collab.Server/bin/Release/net10.0/Collab.Server.dll"
+
+runs=("$@")
+[ ${#runs[@]} -gt 0 ] || runs=("50 8 10 20" "50 8 20 20")
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+wait_port() { for _ in $(seq 1 100); do (echo >/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 did not open" >&2; return 1; }
+rss_kb() { ps -o rss= -p "$1" | tr -d ' '; }
+
+start_server() { # name port -> sets server_pid
+  local name=$1 port=$2 data
+  case $name in
+    classic) HOST=127.0.0.1 PORT=$port node node_modules/y-websocket-classic/bin/server.js >/dev/null 2>&1 & ;;
+    collab-memory) dotnet "$server_dll" --urls "http://127.0.0.1:$port" --Collab:Storage:Provider=memory --Logging:LogLevel:Default=Warning >/dev/null 2>&1 & ;;
+    collab-sqlite) data=$(mktemp -d); dotnet "$server_dll" --urls "http://127.0.0.1:$port" --Collab:DataDirectory="$data" --Logging:LogLevel:Default=Warning >/dev/null 2>&1 & ;;
+    collab-postgres) dotnet "$server_dll" --urls "http://127.0.0.1:$port" --Collab:Storage:Postgres="$COLLAB_BENCH_POSTGRES" --Logging:LogLevel:Default=Warning >/dev/null 2>&1 & ;;
+  esac
+  server_pid=$!
+  pids+=("$server_pid")
+  wait_port "$port"
+}
+
+servers=(classic collab-memory collab-sqlite)
+[ -n "${COLLAB_BENCH_POSTGRES:-}" ] && servers+=(collab-postgres)
+
+echo "| server | rooms × clients | edits/s/client | sent / target | lost | p50 ms | p95 ms | p99 ms | max ms |"
+echo "|---|---|---|---|---|---|---|---|---|"
+port=5301
+for run in "${runs[@]}"; do
+  read -r rooms clients rate duration <<<"$run"
+  for name in "${servers[@]}"; do
+    port=$((port + 1))
+    start_server "$name" "$port"
+    url="ws://127.0.0.1:$port"; [ "$name" = classic ] || url="$url/ws"
+    result=$(node load.mjs --url "$url" --rooms "$rooms" --clients "$clients" --rate "$rate" --duration "$duration" --warmup 5 --workers 2 2>/dev/null || echo '{}')
+    node -e "const r=JSON.parse(process.argv[1]); console.log('| $name | ${rooms} × ${clients} | $rate | ' + [`${r.sent} / ${r.target}`, r.lost, r.p50, r.p95, r.p99, r.max].map(v => v ?? 'n/a').join(' | ') + ' |')" "$result"
+    kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
+  done
+done
+
+echo
+echo "| server | RSS idle | per idle connection (400 in 50 rooms) | per loaded small document (200) |"
+echo "|---|---|---|---|"
+for name in "${servers[@]}"; do
+  port=$((port + 1))
+  start_server "$name" "$port"
+  url="ws://127.0.0.1:$port"; [ "$name" = classic ] || url="$url/ws"
+  sleep 1
+  base=$(rss_kb "$server_pid")
+  node idle.mjs --url "$url" --clients 200 --rooms 200 --prefix docs --hold 4 | grep -q ready
+  sleep 2; docs=$(rss_kb "$server_pid")
+  node idle.mjs --url "$url" --clients 400 --rooms 50 --prefix conns --hold 6 >/tmp/idle.$$ &
+  idle=$!; for _ in $(seq 1 600); do grep -q ready /tmp/idle.$$ 2>/dev/null && break; sleep 0.1; done
+  sleep 2; conns=$(rss_kb "$server_pid"); wait "$idle" || true; rm -f /tmp/idle.$$
+  # the 200 documents stay loaded (idle unload takes 30 s), so the connection delta is measured on top of them
+  echo "| $name | $((base / 1024)) MiB | $(( (conns - docs) / 400 )) KiB | $(( (docs - base) / 200 )) KiB |"
+  kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
+done
