@@ -21,9 +21,9 @@ internal static class DocEncoding
         }
     }
 
-    internal static void WriteClientsStructs(UpdateEncoder encoder, StructStore store, IReadOnlyDictionary<ulong, long> targetSv)
+    internal static void WriteClientsStructs(UpdateEncoder encoder, StructStore store, Dictionary<ulong, long> targetSv)
     {
-        var sm = new List<(ulong Client, long Clock)>();
+        var sm = new List<(ulong Client, long Clock)>(store.Clients.Count);
         foreach (var (client, clock) in targetSv)
         {
             if (store.GetState(client) > clock)

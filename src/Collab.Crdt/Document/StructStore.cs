@@ -18,9 +18,9 @@ public sealed class StructStore
     // ended is still the state when the next begins: it is reused instead of rebuilt per keystroke.
     private Dictionary<ulong, long>? _cachedStateVector;
 
-    internal IReadOnlyDictionary<ulong, long> CurrentStateVector() => _cachedStateVector ??= GetStateVector();
+    internal Dictionary<ulong, long> CurrentStateVector() => _cachedStateVector ??= GetStateVector();
 
-    internal IReadOnlyDictionary<ulong, long> RefreshStateVector() => _cachedStateVector ??= GetStateVector();
+    internal Dictionary<ulong, long> RefreshStateVector() => _cachedStateVector ??= GetStateVector();
 
     internal void InvalidateStateVector() => _cachedStateVector = null;
 

@@ -14,7 +14,7 @@ public sealed class Transaction
         Doc = doc;
         Origin = origin;
         Local = local;
-        BeforeState = doc.Store.CurrentStateVector();
+        BeforeStateMap = doc.Store.CurrentStateVector();
     }
 
     public Doc Doc { get; }
@@ -28,14 +28,88 @@ public sealed class Transaction
     public DeleteSet DeleteSet { get; } = new();
 
     /// <summary>Per client, the clock before the transaction. Shared with the store's cache: never modify it.</summary>
-    public IReadOnlyDictionary<ulong, long> BeforeState { get; }
+    public IReadOnlyDictionary<ulong, long> BeforeState => BeforeStateMap;
 
-    public IReadOnlyDictionary<ulong, long> AfterState { get; internal set; } = EmptyState;
+    public IReadOnlyDictionary<ulong, long> AfterState => AfterStateMap;
+
+    // typed, so that internal loops enumerate without boxing
+    internal readonly Dictionary<ulong, long> BeforeStateMap;
+
+    internal Dictionary<ulong, long> AfterStateMap = EmptyState;
 
     private static readonly Dictionary<ulong, long> EmptyState = [];
 
+    // Almost every transaction changes one type (a keystroke in one text): that case is kept in two
+    // fields, and the dictionary is built only for a second type or when someone asks for it.
+    private Dictionary<AbstractType, HashSet<string?>>? _changed;
+    private AbstractType? _soleType;
+    private HashSet<string?>? _soleSubs; // null: only the list content changed
+
     /// <summary>Types whose content changed, with the changed keys (null for list changes).</summary>
-    public Dictionary<AbstractType, HashSet<string?>> Changed { get; } = new(ReferenceEqualityComparer.Instance);
+    public Dictionary<AbstractType, HashSet<string?>> Changed
+    {
+        get
+        {
+            MaterializeChanged();
+            return _changed!;
+        }
+    }
+
+    private void MaterializeChanged()
+    {
+        if (_changed is not null)
+        {
+            return;
+        }
+
+        _changed = new(ReferenceEqualityComparer.Instance);
+        if (_soleType is not null)
+        {
+            _changed[_soleType] = _soleSubs ?? [null];
+            _soleType = null;
+            _soleSubs = null;
+        }
+    }
+
+    internal bool HasChangedTypes => _soleType is not null || _changed is { Count: > 0 };
+
+    /// <summary>The changed types and keys, without building the dictionary for the one-type case.</summary>
+    internal void CallChangedObservers()
+    {
+        if (_changed is null)
+        {
+            if (_soleType is { } t && (t.Item is null || !t.Item.Deleted))
+            {
+                t.CallObserver(this, _soleSubs);
+            }
+
+            return;
+        }
+
+        foreach (var (type, subs) in _changed)
+        {
+            if (type.Item is null || !type.Item.Deleted)
+            {
+                type.CallObserver(this, subs);
+            }
+        }
+    }
+
+    internal void RemoveChanged(AbstractType type)
+    {
+        if (_changed is null)
+        {
+            if (_soleType == type)
+            {
+                _soleType = null;
+                _soleSubs = null;
+            }
+
+            return;
+        }
+
+        _changed.Remove(type);
+    }
 
     // Most transactions are a keystroke: the collections below are created on first use.
     private Dictionary<AbstractType, List<YEvent>>? _changedParentTypes;
@@ -72,12 +146,36 @@ public sealed class Transaction
     internal void AddChangedType(AbstractType type, string? parentSub)
     {
         var item = type.Item;
-        if (item is null || (item.Id.Clock < BeforeState.GetValueOrDefault(item.Id.Client) && !item.Deleted))
+        if (item is null || (item.Id.Clock < BeforeStateMap.GetValueOrDefault(item.Id.Client) && !item.Deleted))
         {
-            if (!Changed.TryGetValue(type, out var subs))
+            if (_changed is null)
+            {
+                if (_soleType is null)
+                {
+                    _soleType = type;
+                    _soleSubs = parentSub is null ? null : [parentSub];
+                    return;
+                }
+
+                if (_soleType == type)
+                {
+                    if (parentSub is null && _soleSubs is null)
+                    {
+                        return;
+                    }
+
+                    _soleSubs ??= [null];
+                    _soleSubs.Add(parentSub);
+                    return;
+                }
+
+                MaterializeChanged();
+            }
+
+            if (!_changed!.TryGetValue(type, out var subs))
             {
                 subs = [];
-                Changed[type] = subs;
+                _changed[type] = subs;
             }
 
             subs.Add(parentSub);
@@ -90,9 +188,9 @@ public sealed class Transaction
         bool changed = !DeleteSet.IsEmpty;
         if (!changed)
         {
-            foreach (var (client, clock) in AfterState)
+            foreach (var (client, clock) in AfterStateMap)
             {
-                if (!BeforeState.TryGetValue(client, out long before) || before != clock)
+                if (!BeforeStateMap.TryGetValue(client, out long before) || before != clock)
                 {
                     changed = true;
                     break;
@@ -107,7 +205,7 @@ public sealed class Transaction
 
         DeleteSet.SortAndMerge();
         var encoder = format == UpdateFormat.V1 ? Doc.RentV1Encoder() : UpdateEncoder.Create(format);
-        DocEncoding.WriteClientsStructs(encoder, Doc.Store, BeforeState);
+        DocEncoding.WriteClientsStructs(encoder, Doc.Store, BeforeStateMap);
         DeleteSet.Write(encoder);
         return encoder.ToArray();
     }

@@ -11,7 +11,7 @@ internal static class TransactionCleanup
         try
         {
             ds.SortAndMerge();
-            transaction.AfterState = store.RefreshStateVector();
+            transaction.AfterStateMap = store.RefreshStateVector();
             CallObservers(transaction);
             doc.RaiseAfterTransaction(transaction);
             if (transaction.NeedFormattingCleanup)
@@ -29,9 +29,9 @@ internal static class TransactionCleanup
             TryMergeDeleteSet(ds, store);
 
             // merge the structs this transaction added
-            foreach (var (client, clock) in transaction.AfterState)
+            foreach (var (client, clock) in transaction.AfterStateMap)
             {
-                long beforeClock = transaction.BeforeState.GetValueOrDefault(client);
+                long beforeClock = transaction.BeforeStateMap.GetValueOrDefault(client);
                 if (beforeClock != clock)
                 {
                     var structs = store.Clients[client];
@@ -62,7 +62,7 @@ internal static class TransactionCleanup
             }
 
             if (!transaction.Local
-                && transaction.AfterState.GetValueOrDefault(doc.ClientId) != transaction.BeforeState.GetValueOrDefault(doc.ClientId))
+                && transaction.AfterStateMap.GetValueOrDefault(doc.ClientId) != transaction.BeforeStateMap.GetValueOrDefault(doc.ClientId))
             {
                 // another peer uses our client id: take a new one, as yjs does
                 doc.ClientId = Doc.GenerateClientId();
@@ -93,18 +93,12 @@ internal static class TransactionCleanup
 
     private static void CallObservers(Transaction transaction)
     {
-        if (transaction.Changed.Count == 0)
+        if (!transaction.HasChangedTypes)
         {
             return;
         }
 
-        foreach (var (type, subs) in transaction.Changed)
-        {
-            if (type.Item is null || !type.Item.Deleted)
-            {
-                type.CallObserver(transaction, subs);
-            }
-        }
+        transaction.CallChangedObservers();
 
         if (!transaction.HasChangedParentTypes)
         {

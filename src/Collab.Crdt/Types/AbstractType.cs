@@ -101,14 +101,14 @@ public class AbstractType
 
     internal virtual YEvent CreateEvent(Transaction transaction, HashSet<string?> keysChanged) => new(this, transaction, keysChanged);
 
-    internal void CallObserver(Transaction transaction, HashSet<string?> keysChanged)
+    internal void CallObserver(Transaction transaction, HashSet<string?>? keysChanged)
     {
         if (_observers is null && !AnyAncestorObservesDeep())
         {
             return;
         }
 
-        var e = CreateEvent(transaction, keysChanged);
+        var e = CreateEvent(transaction, keysChanged ?? [null]);
         for (AbstractType? t = this; t is not null; t = t.Item?.Parent as AbstractType)
         {
             if (!transaction.ChangedParentTypes.TryGetValue(t, out var list))

@@ -658,9 +658,9 @@ public class YText : AbstractType
         var needFullCleanup = new HashSet<YText>(ReferenceEqualityComparer.Instance);
         var doc = transaction.Doc;
         // check if another formatting item was inserted
-        foreach (var (client, afterClock) in transaction.AfterState)
+        foreach (var (client, afterClock) in transaction.AfterStateMap)
         {
-            long clock = transaction.BeforeState.GetValueOrDefault(client);
+            long clock = transaction.BeforeStateMap.GetValueOrDefault(client);
             if (afterClock == clock)
             {
                 continue;
