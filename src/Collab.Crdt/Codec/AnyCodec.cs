@@ -145,8 +145,8 @@ internal static class AnyCodec
         else
         {
             e.WriteUint8(123);
-            // V8 writes its canonical quiet NaN; .NET's double.NaN has the sign bit set.
-            e.WriteFloat64(double.IsNaN(n) ? BitConverter.Int64BitsToDouble(0x7FF8000000000000) : n);
+            // V8 keeps a decoded NaN's bits; values made in .NET are normalized to V8's NaN on the way in.
+            e.WriteFloat64(n);
         }
     }
 }

@@ -11,12 +11,16 @@ internal static class JsValue
     /// <see cref="BigInteger"/> for a BigInt), lists and arrays become <c>List&lt;object?&gt;</c>, string-keyed
     /// dictionaries become <see cref="JsObject"/>.
     /// </summary>
+    /// <summary>The NaN JavaScript engines produce (.NET's double.NaN has the sign bit set).</summary>
+    internal static readonly double CanonicalNaN = BitConverter.Int64BitsToDouble(0x7FF8000000000000);
+
     public static object? Normalize(object? v) => v switch
     {
+        double d when double.IsNaN(d) => CanonicalNaN,
         null or string or bool or double or Undefined or JsObject or byte[] => v,
         int i => (double)i,
         long l => (double)l,
-        float f => (double)f,
+        float f => float.IsNaN(f) ? CanonicalNaN : (double)f,
         short s => (double)s,
         uint u => (double)u,
         ulong ul => (double)ul,
