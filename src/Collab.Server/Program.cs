@@ -1,4 +1,4 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/health/live", () => "ok");
+using Collab.Server;
+
+var app = CollabServer.Build(args);
 app.Run();

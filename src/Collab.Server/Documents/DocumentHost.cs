@@ -1,0 +1,587 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Collab.Crdt;
+using Collab.Server.Connections;
+using Collab.Server.Logging;
+using Collab.Server.Options;
+using Collab.Storage;
+using Collab.Sync;
+using Microsoft.Extensions.Logging;
+
+namespace Collab.Server.Documents;
+
+/// <summary>
+/// One loaded document: a single-threaded mailbox that owns the document state, its awareness table and its
+/// connections. Updates are appended to storage (group commit: what arrives during a flush goes in the next one)
+/// and only applied and broadcast once durable. Nothing here is locked: only the mailbox loop touches the state.
+/// </summary>
+internal sealed class DocumentHost
+{
+    private readonly Channel<HostMessage> _mailbox = Channel.CreateUnbounded<HostMessage>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly List<ClientConnection> _connections = [];
+    private readonly DocumentRegistry _registry;
+    private readonly IDocumentStore _store;
+    private readonly CollabOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly Awareness _awareness;
+    private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private IDocumentState? _state;
+    private List<HostMessage.Update> _queued = [];
+    private long _queuedBytes;
+    private long _inFlightBytes;
+    private bool _storageBusy;
+    private bool _failed;
+    private bool _shuttingDown;
+    private long _lastSeq;
+    private int _logEntries;
+    private long _logBytes;
+    private long _idleSince;
+    private ITimer? _timer;
+
+    public DocumentHost(DocumentKey key, DocumentRegistry registry, IDocumentStore store, CollabOptions options, ILogger logger, TimeProvider time)
+    {
+        Key = key;
+        _registry = registry;
+        _store = store;
+        _options = options;
+        _logger = logger;
+        _time = time;
+        _awareness = new Awareness(time: time, outdatedTimeout: options.Documents.AwarenessTimeout);
+        _idleSince = time.GetTimestamp();
+    }
+
+    public DocumentKey Key { get; }
+
+    /// <summary>Set under the registry's lock once the host accepts no more joins.</summary>
+    public bool Closed { get; set; }
+
+    /// <summary>Joins posted (under the registry's lock) and not yet handled: the host may not unload while any is pending.</summary>
+    public int PendingJoins;
+
+    public Task Completion => _completed.Task;
+
+    public int ConnectionCount => Volatile.Read(ref _connectionCount);
+
+    /// <summary>Updates waiting for the next append (diagnostics and tests).</summary>
+    public int QueuedUpdates => Volatile.Read(ref _queuedCount);
+
+    private int _queuedCount;
+
+    private int _connectionCount;
+
+    public void Start() => _ = Task.Run(RunAsync);
+
+    /// <summary>Posts to the mailbox; false once the host has finished (the message is dropped).</summary>
+    public bool Post(HostMessage message) => _mailbox.Writer.TryWrite(message);
+
+    private async Task RunAsync()
+    {
+        try
+        {
+            if (!await LoadAsync().ConfigureAwait(false))
+            {
+                return;
+            }
+
+            var tick = TickInterval(_options);
+            _timer = _time.CreateTimer(static s => ((DocumentHost)s!).Post(HostMessage.Tick.Instance), this, tick, tick);
+            while (await _mailbox.Reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                while (_mailbox.Reader.TryRead(out var message))
+                {
+                    Handle(message);
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            ServerLog.HostFailed(_logger, e, Key);
+            Fail(CloseCodes.DocumentUnavailable, "The document failed on the server; reconnect to load it again.");
+            DrainAfterFailure();
+        }
+        finally
+        {
+            if (_timer is not null)
+            {
+                await _timer.DisposeAsync().ConfigureAwait(false);
+            }
+
+            _completed.TrySetResult();
+        }
+    }
+
+    private async Task<bool> LoadAsync()
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var stored = await _store.LoadAsync(Key).ConfigureAwait(false);
+            var limits = DecoderLimitsFor(_options);
+            var log = stored?.Log ?? [];
+            var payloads = new List<byte[]>(log.Count);
+            foreach (var entry in log)
+            {
+                payloads.Add(entry.Payload);
+                _logBytes += entry.Payload.Length;
+            }
+
+            _state = new MergedUpdateState(stored?.Snapshot, payloads, _options.Documents.MergeThreshold, limits);
+            _logEntries = log.Count;
+            _lastSeq = log.Count > 0 ? log[^1].Seq : stored?.SnapshotSeq ?? 0;
+            ServerLog.DocumentLoaded(_logger, Key, stored?.Snapshot?.Length ?? 0, log.Count, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return true;
+        }
+        catch (Exception e)
+        {
+            ServerLog.DocumentLoadFailed(_logger, e, Key);
+            Fail(CloseCodes.DocumentUnavailable, "The document could not be loaded from storage; try again later.");
+            DrainAfterFailure();
+            return false;
+        }
+    }
+
+    private void Handle(HostMessage message)
+    {
+        switch (message)
+        {
+            case HostMessage.Update m:
+                OnUpdate(m);
+                break;
+            case HostMessage.Awareness m:
+                OnAwareness(m.Connection, m.Entries);
+                break;
+            case HostMessage.SyncStep1 m:
+                OnSyncStep1(m.Connection, m.StateVector);
+                break;
+            case HostMessage.FlushCompleted m:
+                OnFlushCompleted(m);
+                break;
+            case HostMessage.Join m:
+                OnJoin(m.Connection);
+                break;
+            case HostMessage.Leave m:
+                OnLeave(m.Connection);
+                break;
+            case HostMessage.ReadOnlyDeletes m:
+                if (IsJoined(m.Connection) && !_state!.CoversDeletions(m.Deletes))
+                {
+                    m.Connection.DenyWrite();
+                }
+
+                break;
+            case HostMessage.QueryAwareness m:
+                SendAllAwareness(m.Connection);
+                break;
+            case HostMessage.CompactionCompleted m:
+                OnCompactionCompleted(m);
+                break;
+            case HostMessage.Tick:
+                OnTick();
+                break;
+            case HostMessage.Shutdown:
+                OnShutdown();
+                break;
+        }
+    }
+
+    private void OnJoin(ClientConnection connection)
+    {
+        Interlocked.Decrement(ref PendingJoins);
+        if (_shuttingDown)
+        {
+            connection.Close(CloseCodes.GoingAway, "The server is shutting down; reconnect shortly.");
+            return;
+        }
+
+        if (_connections.Count >= _options.Limits.MaxConnectionsPerDocument)
+        {
+            ServerLog.ClosingConnection(_logger, connection.Id, Key, CloseCodes.DocumentFull, "connections per document limit");
+            connection.Close(CloseCodes.DocumentFull,
+                $"This document already has {_connections.Count} connections (MaxConnectionsPerDocument); try again later.");
+            return;
+        }
+
+        _connections.Add(connection);
+        connection.Joined = true;
+        Volatile.Write(ref _connectionCount, _connections.Count);
+        connection.TrySend(SyncMessages.EncodeSyncStep1(_state!.EncodeStateVector()));
+        if (_awareness.Count > 0)
+        {
+            SendAllAwareness(connection);
+        }
+    }
+
+    private void OnLeave(ClientConnection connection)
+    {
+        if (!connection.Joined)
+        {
+            return;
+        }
+
+        connection.Joined = false;
+        _connections.Remove(connection);
+
+        Volatile.Write(ref _connectionCount, _connections.Count);
+        if (connection.AwarenessClients.Count > 0)
+        {
+            var change = _awareness.Remove(connection.AwarenessClients);
+            connection.AwarenessClients.Clear();
+            BroadcastAwareness(change);
+        }
+
+        if (_connections.Count == 0)
+        {
+            _idleSince = _time.GetTimestamp();
+        }
+    }
+
+    private void OnSyncStep1(ClientConnection connection, byte[] stateVector)
+    {
+        if (!IsJoined(connection))
+        {
+            return;
+        }
+
+        byte[] diff;
+        try
+        {
+            diff = _state!.EncodeStateAsUpdate(stateVector);
+        }
+        catch (YjsFormatException e)
+        {
+            connection.Close(CloseCodes.MalformedMessage, "Invalid state vector in sync step 1: " + e.Message);
+            return;
+        }
+
+        connection.TrySend(SyncMessages.EncodeSyncStep2(diff));
+    }
+
+    private void OnUpdate(HostMessage.Update message)
+    {
+        if (_shuttingDown || !IsJoined(message.Connection))
+        {
+            return;
+        }
+
+        if (message.OnlyDeletes is { } deletes && _state!.CoversDeletions(deletes))
+        {
+            return; // nothing new: not stored, not relayed (yjs would not emit an update either)
+        }
+
+        long size = _state!.Size + _queuedBytes + _inFlightBytes + message.Payload.Length;
+        if (size > _options.Limits.MaxDocumentBytes)
+        {
+            // unmerged updates may overlap: measure the merged state before refusing
+            _state.EncodeSnapshot();
+            size = _state.Size + _queuedBytes + _inFlightBytes + message.Payload.Length;
+        }
+
+        if (size > _options.Limits.MaxDocumentBytes)
+        {
+            string reason = $"The update would grow the document to about {size} bytes, over the limit of {_options.Limits.MaxDocumentBytes} (MaxDocumentBytes); it was not applied.";
+            ServerLog.ClosingConnection(_logger, message.Connection.Id, Key, CloseCodes.DocumentTooLarge, reason);
+            message.Connection.Close(CloseCodes.DocumentTooLarge, reason);
+            return;
+        }
+
+        _queued.Add(message);
+        _queuedBytes += message.Payload.Length;
+        Volatile.Write(ref _queuedCount, _queued.Count);
+        StartStorageWork();
+    }
+
+    /// <summary>Starts the next storage operation unless one is in flight: an append of everything queued, or a compaction.</summary>
+    private void StartStorageWork()
+    {
+        if (_storageBusy || _failed)
+        {
+            return;
+        }
+
+        if (_queued.Count > 0)
+        {
+            var batch = _queued;
+            _queued = [];
+            Volatile.Write(ref _queuedCount, 0);
+            _inFlightBytes = _queuedBytes;
+            _queuedBytes = 0;
+            _storageBusy = true;
+            _ = FlushAsync(batch);
+            return;
+        }
+
+        if (!_shuttingDown && (_logEntries >= _options.Documents.CompactionLogEntries || _logBytes >= _options.Documents.CompactionLogBytes))
+        {
+            byte[] snapshot;
+            try
+            {
+                snapshot = _state!.EncodeSnapshot();
+            }
+            catch (YjsFormatException e)
+            {
+                ServerLog.CompactionFailed(_logger, e, Key);
+                _logEntries = 0;
+                _logBytes = 0;
+                return;
+            }
+
+            _storageBusy = true;
+            _ = CompactAsync(snapshot, _lastSeq);
+        }
+    }
+
+    private async Task FlushAsync(List<HostMessage.Update> batch)
+    {
+        long seq = 0;
+        Exception? error = null;
+        try
+        {
+            var now = _time.GetUtcNow();
+            var records = new UpdateRecord[batch.Count];
+            for (int i = 0; i < batch.Count; i++)
+            {
+                records[i] = HostMessage.ToRecord(batch[i], now);
+            }
+
+            seq = await _store.AppendAsync(Key, records).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            error = e;
+        }
+
+        Post(new HostMessage.FlushCompleted(batch, seq, error));
+    }
+
+    private async Task CompactAsync(byte[] snapshot, long upToSeq)
+    {
+        Exception? error = null;
+        try
+        {
+            await _store.CompactAsync(Key, snapshot, upToSeq).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            error = e;
+        }
+
+        Post(new HostMessage.CompactionCompleted(upToSeq, snapshot.Length, error));
+    }
+
+    private void OnFlushCompleted(HostMessage.FlushCompleted completed)
+    {
+        _storageBusy = false;
+        _inFlightBytes = 0;
+        if (completed.Error is not null)
+        {
+            ServerLog.AppendFailed(_logger, completed.Error, Key, completed.Batch.Count);
+            // Clients keep what the server did not confirm and resend it in the sync handshake of their next connection.
+            Fail(CloseCodes.DocumentUnavailable, "The server could not store an update; reconnect to retry.");
+            DrainAfterFailure();
+            return;
+        }
+
+        _lastSeq = completed.LastSeq;
+        foreach (var update in completed.Batch)
+        {
+            _state!.Apply(update.Payload);
+            _logEntries++;
+            _logBytes += update.Payload.Length;
+            Broadcast(update.Frame);
+        }
+
+        StartStorageWork();
+        if (_shuttingDown)
+        {
+            TryFinishShutdown();
+        }
+    }
+
+    private void OnCompactionCompleted(HostMessage.CompactionCompleted completed)
+    {
+        _storageBusy = false;
+        if (completed.Error is not null)
+        {
+            ServerLog.CompactionFailed(_logger, completed.Error, Key);
+            // retry after another threshold's worth of log
+            _logEntries = 0;
+            _logBytes = 0;
+        }
+        else
+        {
+            ServerLog.Compacted(_logger, Key, completed.UpToSeq, completed.SnapshotBytes);
+            _logEntries = 0;
+            _logBytes = 0;
+        }
+
+        StartStorageWork();
+        if (_shuttingDown)
+        {
+            TryFinishShutdown();
+        }
+    }
+
+    private void OnAwareness(ClientConnection connection, List<AwarenessEntry> entries)
+    {
+        if (!IsJoined(connection))
+        {
+            return;
+        }
+
+        var change = _awareness.Apply(entries);
+        if (change.IsEmpty)
+        {
+            return;
+        }
+
+        // the states a connection introduced are removed when it closes
+        foreach (ulong id in change.Added)
+        {
+            connection.AwarenessClients.Add(id);
+        }
+
+        foreach (ulong id in change.Updated)
+        {
+            connection.AwarenessClients.Add(id);
+        }
+
+        foreach (ulong id in change.Removed)
+        {
+            connection.AwarenessClients.Remove(id);
+        }
+
+        BroadcastAwareness(change);
+    }
+
+    private void SendAllAwareness(ClientConnection connection)
+    {
+        if (_awareness.Count == 0 || !IsJoined(connection))
+        {
+            return;
+        }
+
+        connection.TrySend(SyncMessages.EncodeAwareness(_awareness.EncodeUpdate(_awareness.ClientsWithState())));
+    }
+
+    private void BroadcastAwareness(AwarenessChange change)
+    {
+        if (change.IsEmpty || _connections.Count == 0)
+        {
+            return;
+        }
+
+        Broadcast(SyncMessages.EncodeAwareness(_awareness.EncodeUpdate(change.All())));
+    }
+
+    /// <summary>Writes the same frame, serialized once, to every connection (the sender included: y-websocket clients use the echo).</summary>
+    private void Broadcast(byte[] frame)
+    {
+        for (int i = 0; i < _connections.Count; i++)
+        {
+            _connections[i].TrySend(frame);
+        }
+    }
+
+    private void OnTick()
+    {
+        var outdated = _awareness.RemoveOutdated();
+        if (!outdated.IsEmpty)
+        {
+            foreach (var connection in _connections)
+            {
+                foreach (ulong id in outdated.Removed)
+                {
+                    connection.AwarenessClients.Remove(id);
+                }
+            }
+
+            BroadcastAwareness(outdated);
+        }
+
+        if (_connections.Count == 0 && !_storageBusy && _queued.Count == 0
+            && _time.GetElapsedTime(_idleSince) >= _options.Documents.IdleUnloadDelay)
+        {
+            TryUnload();
+        }
+    }
+
+    private void TryUnload()
+    {
+        if (!_registry.TryRemove(this))
+        {
+            return; // a join is on its way
+        }
+
+        ServerLog.DocumentUnloaded(_logger, Key);
+        _mailbox.Writer.TryComplete();
+    }
+
+    private void OnShutdown()
+    {
+        _shuttingDown = true;
+        foreach (var connection in _connections.ToArray())
+        {
+            connection.Close(CloseCodes.GoingAway, "The server is shutting down; reconnect shortly.");
+        }
+
+        TryFinishShutdown();
+    }
+
+    private void TryFinishShutdown()
+    {
+        if (_storageBusy || _queued.Count > 0)
+        {
+            StartStorageWork();
+            return;
+        }
+
+        _registry.ForceRemove(this);
+        _mailbox.Writer.TryComplete();
+    }
+
+    /// <summary>Closes every connection and stops accepting joins; the document is not served until a new host loads it.</summary>
+    private void Fail(int code, string reason)
+    {
+        _failed = true;
+        _registry.ForceRemove(this);
+        foreach (var connection in _connections)
+        {
+            connection.Close(code, reason);
+        }
+
+        _connections.Clear();
+        Volatile.Write(ref _connectionCount, 0);
+        _queued.Clear();
+        Volatile.Write(ref _queuedCount, 0);
+    }
+
+    /// <summary>After a failure, answers joins already posted with a close and finishes the mailbox.</summary>
+    private void DrainAfterFailure()
+    {
+        // Closed is set (under the registry's lock) by ForceRemove, so no new message can be a Join posted after this
+        _mailbox.Writer.TryComplete();
+        while (_mailbox.Reader.TryRead(out var message))
+        {
+            if (message is HostMessage.Join join)
+            {
+                Interlocked.Decrement(ref PendingJoins);
+                join.Connection.Close(CloseCodes.DocumentUnavailable, "The document could not be loaded from storage; try again later.");
+            }
+        }
+    }
+
+    private bool IsJoined(ClientConnection connection) => connection.Joined && !_failed;
+
+    private static TimeSpan TickInterval(CollabOptions options)
+    {
+        var candidate = TimeSpan.FromTicks(Math.Min(options.Documents.AwarenessTimeout.Ticks / 10, options.Documents.IdleUnloadDelay.Ticks / 4));
+        return candidate < TimeSpan.FromMilliseconds(20) ? TimeSpan.FromMilliseconds(20)
+            : candidate > TimeSpan.FromSeconds(3) ? TimeSpan.FromSeconds(3) : candidate;
+    }
+
+    internal static DecoderLimits DecoderLimitsFor(CollabOptions options) => new()
+    {
+        MaxInputBytes = (int)Math.Min(int.MaxValue, Math.Max(options.Limits.MaxDocumentBytes, options.Limits.MaxUpdateBytes) * 2),
+    };
+}

@@ -1,0 +1,150 @@
+using Collab.Server.Connections;
+using Collab.Server.Logging;
+using Collab.Server.Options;
+using Collab.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Collab.Server.Documents;
+
+/// <summary>
+/// The loaded documents of this node: creates a <see cref="DocumentHost"/> on a document's first connection and
+/// forgets it when the host unloads. On shutdown it asks every host to flush and waits for them.
+/// </summary>
+internal sealed class DocumentRegistry(IDocumentStore store, IOptions<CollabOptions> options, ILoggerFactory loggers, TimeProvider time,
+    IHostApplicationLifetime lifetime)
+    : IHostedService
+{
+    private readonly object _lock = new();
+    private readonly Dictionary<DocumentKey, DocumentHost> _hosts = [];
+    private readonly ILogger _logger = loggers.CreateLogger("Collab.Server.Documents");
+    private bool _stopping;
+    private Task? _shutdown;
+
+    public int LoadedCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _hosts.Count;
+            }
+        }
+    }
+
+    /// <summary>Joins a connection to its document's host (creating and loading it if needed); null while shutting down.</summary>
+    public DocumentHost? Join(ClientConnection connection)
+    {
+        lock (_lock)
+        {
+            if (_stopping)
+            {
+                return null;
+            }
+
+            if (!_hosts.TryGetValue(connection.Key, out var host) || host.Closed)
+            {
+                host = new DocumentHost(connection.Key, this, store, options.Value, _logger, time);
+                _hosts[connection.Key] = host;
+                host.Start();
+            }
+
+            Interlocked.Increment(ref host.PendingJoins);
+            host.Post(new HostMessage.Join(connection));
+            return host;
+        }
+    }
+
+    /// <summary>Removes an idle host unless a join is on its way to it.</summary>
+    public bool TryRemove(DocumentHost host)
+    {
+        lock (_lock)
+        {
+            if (Volatile.Read(ref host.PendingJoins) > 0)
+            {
+                return false;
+            }
+
+            RemoveLocked(host);
+            return true;
+        }
+    }
+
+    /// <summary>Removes a failed or shut-down host: the next connection loads the document afresh.</summary>
+    public void ForceRemove(DocumentHost host)
+    {
+        lock (_lock)
+        {
+            RemoveLocked(host);
+        }
+    }
+
+    /// <summary>The host currently serving a document, if loaded (for tests and diagnostics).</summary>
+    public DocumentHost? Find(DocumentKey key)
+    {
+        lock (_lock)
+        {
+            return _hosts.TryGetValue(key, out var host) ? host : null;
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Kestrel waits for open requests before the hosted services stop, and a WebSocket stays open until closed:
+        // so the documents start closing their connections and flushing as soon as the application is stopping.
+        lifetime.ApplicationStopping.Register(() => _ = ShutdownAsync());
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => ShutdownAsync().WaitAsync(cancellationToken);
+
+    /// <summary>Closes every connection (1001), flushes every document and unloads it; idempotent.</summary>
+    public Task ShutdownAsync()
+    {
+        lock (_lock)
+        {
+            return _shutdown ??= FlushAllAsync();
+        }
+    }
+
+    private async Task FlushAllAsync()
+    {
+        DocumentHost[] hosts;
+        lock (_lock)
+        {
+            _stopping = true;
+            hosts = [.. _hosts.Values];
+        }
+
+        ServerLog.ShutdownFlush(_logger, hosts.Length);
+        foreach (var host in hosts)
+        {
+            host.Post(HostMessage.Shutdown.Instance);
+        }
+
+        var deadline = time.GetTimestamp();
+        var timeout = options.Value.Documents.ShutdownFlushTimeout;
+        foreach (var host in hosts)
+        {
+            var left = timeout - time.GetElapsedTime(deadline);
+            try
+            {
+                await host.Completion.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, time).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                ServerLog.ShutdownFlushTimedOut(_logger, host.Key);
+            }
+        }
+    }
+
+    private void RemoveLocked(DocumentHost host)
+    {
+        host.Closed = true;
+        if (_hosts.TryGetValue(host.Key, out var current) && ReferenceEquals(current, host))
+        {
+            _hosts.Remove(host.Key);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using Collab.Server.Connections;
+using Collab.Storage;
+using Collab.Sync;
+
+namespace Collab.Server.Documents;
+
+/// <summary>What a <see cref="DocumentHost"/>'s mailbox carries: work from connections, timers and storage completions.</summary>
+internal abstract class HostMessage
+{
+    public sealed class Join(ClientConnection connection) : HostMessage
+    {
+        public ClientConnection Connection { get; } = connection;
+    }
+
+    public sealed class Leave(ClientConnection connection) : HostMessage
+    {
+        public ClientConnection Connection { get; } = connection;
+    }
+
+    public sealed class SyncStep1(ClientConnection connection, byte[] stateVector) : HostMessage
+    {
+        public ClientConnection Connection { get; } = connection;
+        public byte[] StateVector { get; } = stateVector;
+    }
+
+    /// <summary>A validated update (from a step 2 or update message) and the frame that broadcasts it once durable.</summary>
+    public sealed class Update(ClientConnection connection, byte[] update, byte[] frame, Crdt.DeleteSet? onlyDeletes) : HostMessage
+    {
+        public ClientConnection Connection { get; } = connection;
+        public byte[] Payload { get; } = update;
+        public byte[] Frame { get; } = frame;
+
+        /// <summary>Set when the update has no structs: its deletions, to drop it if the document has them all.</summary>
+        public Crdt.DeleteSet? OnlyDeletes { get; } = onlyDeletes;
+    }
+
+    /// <summary>A read-only connection's update that only deletes: denied unless the document has every deletion already.</summary>
+    public sealed class ReadOnlyDeletes(ClientConnection connection, Crdt.DeleteSet deletes) : HostMessage
+    {
+        public ClientConnection Connection { get; } = connection;
+        public Crdt.DeleteSet Deletes { get; } = deletes;
+    }
+
+    public sealed class Awareness(ClientConnection connection, List<AwarenessEntry> entries) : HostMessage
+    {
+        public ClientConnection Connection { get; } = connection;
+        public List<AwarenessEntry> Entries { get; } = entries;
+    }
+
+    public sealed class QueryAwareness(ClientConnection connection) : HostMessage
+    {
+        public ClientConnection Connection { get; } = connection;
+    }
+
+    public sealed class Tick : HostMessage
+    {
+        public static Tick Instance { get; } = new();
+    }
+
+    public sealed class FlushCompleted(List<Update> batch, long lastSeq, Exception? error) : HostMessage
+    {
+        public List<Update> Batch { get; } = batch;
+        public long LastSeq { get; } = lastSeq;
+        public Exception? Error { get; } = error;
+    }
+
+    public sealed class CompactionCompleted(long upToSeq, int snapshotBytes, Exception? error) : HostMessage
+    {
+        public long UpToSeq { get; } = upToSeq;
+        public int SnapshotBytes { get; } = snapshotBytes;
+        public Exception? Error { get; } = error;
+    }
+
+    public sealed class Shutdown : HostMessage
+    {
+        public static Shutdown Instance { get; } = new();
+    }
+
+    internal static UpdateRecord ToRecord(Update update, DateTimeOffset now) =>
+        new(update.Payload, update.Connection.Origin, now);
+}

@@ -1,0 +1,32 @@
+using Collab.Crdt;
+
+namespace Collab.Server.Documents;
+
+/// <summary>
+/// The in-memory state of one document, owned by its <see cref="DocumentHost"/> (single-threaded: no locking).
+/// Today a merged update plus recent updates (<see cref="MergedUpdateState"/>); a live <c>Doc</c> can replace it
+/// behind this interface. Only durable updates are applied, so whatever it answers has been persisted.
+/// </summary>
+internal interface IDocumentState
+{
+    /// <summary>Bytes of encoded state held (an upper bound of the merged size): what the document size limit counts.</summary>
+    long Size { get; }
+
+    /// <summary>Applies an update that is already durable (validated before it was appended).</summary>
+    void Apply(byte[] update);
+
+    /// <summary>The state vector to send in the server's sync step 1.</summary>
+    byte[] EncodeStateVector();
+
+    /// <summary>The state missing from a peer with <paramref name="stateVector"/>: the update of a sync step 2.</summary>
+    byte[] EncodeStateAsUpdate(byte[] stateVector);
+
+    /// <summary>The whole state as one update: what a compaction snapshot stores.</summary>
+    byte[] EncodeSnapshot();
+
+    /// <summary>
+    /// True when every range of <paramref name="deletes"/> is already deleted here, so an update carrying only these
+    /// deletions changes nothing (the step 2 every reconnecting client sends holds its whole delete set).
+    /// </summary>
+    bool CoversDeletions(DeleteSet deletes);
+}

@@ -1,0 +1,105 @@
+namespace Collab.Server.Options;
+
+/// <summary>The <c>Collab</c> configuration section.</summary>
+public sealed class CollabOptions
+{
+    public const string Section = "Collab";
+
+    /// <summary>Where the embedded SQLite database lives (<c>Collab__DataDirectory</c>).</summary>
+    public string DataDirectory { get; set; } = "./data";
+
+    public StorageOptions Storage { get; set; } = new();
+
+    public AuthOptions Auth { get; set; } = new();
+
+    public LimitOptions Limits { get; set; } = new();
+
+    public DocumentOptions Documents { get; set; } = new();
+
+    public ConnectionOptions Connections { get; set; } = new();
+}
+
+public sealed class StorageOptions
+{
+    /// <summary>A PostgreSQL connection string; when set, PostgreSQL replaces the embedded SQLite store.</summary>
+    public string? Postgres { get; set; }
+
+    /// <summary>
+    /// <c>sqlite</c> (default), <c>postgres</c> (implied by <see cref="Postgres"/>) or <c>memory</c>
+    /// (volatile: for demos and tests only; the server logs a warning).
+    /// </summary>
+    public string? Provider { get; set; }
+}
+
+public sealed class AuthOptions
+{
+    /// <summary>When false (the embedded default) every connection may read and write; the server says so loudly at start-up.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>The HS256 secret tokens are signed with (at least 32 bytes of UTF-8).</summary>
+    public string? Secret { get; set; }
+
+    /// <summary>When set, tokens must carry this issuer.</summary>
+    public string? Issuer { get; set; }
+
+    /// <summary>When set, tokens must carry this audience.</summary>
+    public string? Audience { get; set; }
+}
+
+/// <summary>Every limit is named, has a default, and a violation closes only the offending connection.</summary>
+public sealed class LimitOptions
+{
+    /// <summary>Largest WebSocket message accepted (close code 4413).</summary>
+    public int MaxFrameBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Largest update (in a step 2 or update message) accepted (close code 4414).</summary>
+    public int MaxUpdateBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>Largest encoded document state an update may grow a document to (close code 4415).</summary>
+    public long MaxDocumentBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Largest awareness state (its JSON in UTF-8) accepted (close code 4416).</summary>
+    public int MaxAwarenessStateBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Sustained messages per second per connection (close code 4429)...</summary>
+    public double MaxMessagesPerSecond { get; set; } = 100;
+
+    /// <summary>...with bursts of up to this many messages.</summary>
+    public int MessageBurst { get; set; } = 300;
+
+    /// <summary>Connections one document accepts at once (close code 4503).</summary>
+    public int MaxConnectionsPerDocument { get; set; } = 1000;
+}
+
+public sealed class DocumentOptions
+{
+    /// <summary>How long a document stays loaded after its last connection leaves.</summary>
+    public TimeSpan IdleUnloadDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Updates kept unmerged beside the merged state before they are merged into it.</summary>
+    public int MergeThreshold { get; set; } = 64;
+
+    /// <summary>Compact the log (write a snapshot, retire the entries it covers) past this many entries...</summary>
+    public int CompactionLogEntries { get; set; } = 1000;
+
+    /// <summary>...or past this many bytes of log.</summary>
+    public long CompactionLogBytes { get; set; } = 4L * 1024 * 1024;
+
+    /// <summary>How long awareness states live without renewal (y-protocols: 30 s).</summary>
+    public TimeSpan AwarenessTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long shutdown waits for documents to flush.</summary>
+    public TimeSpan ShutdownFlushTimeout { get; set; } = TimeSpan.FromSeconds(20);
+}
+
+public sealed class ConnectionOptions
+{
+    /// <summary>A ping goes out this often...</summary>
+    public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>...and a connection whose peer does not answer within this time is closed.</summary>
+    public TimeSpan PongTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Frames queued for one slow connection before it is dropped (close code 4508).</summary>
+    public int SendQueueCapacity { get; set; } = 4096;
+}

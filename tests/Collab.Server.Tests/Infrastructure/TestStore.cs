@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using Collab.Server.Storage;
+using Collab.Storage;
+
+namespace Collab.Server.Tests.Infrastructure;
+
+/// <summary>An in-memory store with the seams the tests need: a gate that holds appends, failure switches, a call log.</summary>
+internal sealed class TestStore : IDocumentStore
+{
+    private readonly InMemoryDocumentStore _inner = new();
+    private volatile TaskCompletionSource? _appendGate;
+
+    public ConcurrentQueue<int> AppendBatchSizes { get; } = new();
+
+    public ConcurrentQueue<long> Compactions { get; } = new();
+
+    public int Loads => _loads;
+
+    private int _loads;
+
+    public bool FailLoads { get; set; }
+
+    public bool FailAppends { get; set; }
+
+    public bool FailPing { get; set; }
+
+    /// <summary>Holds every append until <see cref="ReleaseAppends"/>.</summary>
+    public void HoldAppends() => _appendGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void ReleaseAppends()
+    {
+        var gate = _appendGate;
+        _appendGate = null;
+        gate?.TrySetResult();
+    }
+
+    public int PendingAppends => _pendingAppends;
+
+    private int _pendingAppends;
+
+    public Task MigrateAsync(CancellationToken ct = default) => Task.CompletedTask;
+
+    public Task<bool> PingAsync(CancellationToken ct = default) => Task.FromResult(!FailPing);
+
+    public Task<StoredDocument?> LoadAsync(DocumentKey key, CancellationToken ct = default)
+    {
+        Interlocked.Increment(ref _loads);
+        if (FailLoads)
+        {
+            throw new IOException("storage is down (test)");
+        }
+
+        return _inner.LoadAsync(key, ct);
+    }
+
+    public async Task<long> AppendAsync(DocumentKey key, IReadOnlyList<UpdateRecord> updates, CancellationToken ct = default)
+    {
+        Interlocked.Increment(ref _pendingAppends);
+        try
+        {
+            if (_appendGate is { } gate)
+            {
+                await gate.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
+            }
+
+            if (FailAppends)
+            {
+                throw new IOException("disk full (test)");
+            }
+
+            AppendBatchSizes.Enqueue(updates.Count);
+            return await _inner.AppendAsync(key, updates, ct);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _pendingAppends);
+        }
+    }
+
+    public Task CompactAsync(DocumentKey key, byte[] snapshot, long upToSeq, CancellationToken ct = default)
+    {
+        Compactions.Enqueue(upToSeq);
+        return _inner.CompactAsync(key, snapshot, upToSeq, ct);
+    }
+
+    public Task<bool> DeleteAsync(DocumentKey key, CancellationToken ct = default) => _inner.DeleteAsync(key, ct);
+
+    public Task<StoredDocument?> PeekAsync(DocumentKey key) => _inner.LoadAsync(key);
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

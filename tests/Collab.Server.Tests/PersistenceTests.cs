@@ -1,0 +1,209 @@
+using Collab.Server.Connections;
+using Collab.Server.Tests.Infrastructure;
+using Collab.Storage;
+using Collab.Sync;
+
+namespace Collab.Server.Tests;
+
+/// <summary>Durable before broadcast, group commit, compaction, failed loads, idle unload and graceful shutdown.</summary>
+public sealed class PersistenceTests
+{
+    private static async Task WaitUntilAsync(Func<bool> condition, string what, int timeoutMs = 10_000)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("Timed out waiting for " + what);
+            }
+
+            await Task.Delay(10);
+        }
+    }
+
+    [Fact]
+    public async Task An_update_is_broadcast_only_after_storage_has_it()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var a = await RawClient.ConnectAndSyncAsync(server.DocumentUri("d/durable"));
+        await using var b = await RawClient.ConnectAndSyncAsync(server.DocumentUri("d/durable"));
+        server.Store.HoldAppends();
+        await a.SendAsync(TestUpdates.UpdateFrame(TestUpdates.TextAppend(1, 0, "x")));
+        await WaitUntilAsync(() => server.Store.PendingAppends == 1, "the append to start");
+        Assert.True(await b.IsQuietAsync(TimeSpan.FromMilliseconds(300)));
+        Assert.True(await a.IsQuietAsync(TimeSpan.FromMilliseconds(50)));
+
+        // a newcomer's step 2 does not include what is not durable yet
+        await using var c = await RawClient.ConnectAndSyncAsync(server.DocumentUri("d/durable"));
+        await c.SendAsync(SyncMessages.EncodeSyncStep1([0]));
+        var step2 = await c.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Step2);
+        Assert.Equal(new byte[] { 0, 0 }, step2.Payload.ToArray());
+
+        server.Store.ReleaseAppends();
+        await b.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Update);
+        await a.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Update);
+    }
+
+    [Fact]
+    public async Task Updates_arriving_during_a_flush_are_appended_together_in_the_next_call()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var a = await RawClient.ConnectAndSyncAsync(server.DocumentUri("d/group"));
+        server.Store.HoldAppends();
+        await a.SendAsync(TestUpdates.UpdateFrame(TestUpdates.TextAppend(1, 0, "a")));
+        await WaitUntilAsync(() => server.Store.PendingAppends == 1, "the first append");
+        for (ulong i = 1; i <= 4; i++)
+        {
+            await a.SendAsync(TestUpdates.UpdateFrame(TestUpdates.TextAppend(1, i, "b")));
+        }
+
+        await WaitUntilAsync(() => server.Registry.Find(new("d", "group"))?.QueuedUpdates == 4, "the host to queue them behind the flush in flight");
+        server.Store.ReleaseAppends();
+        for (int i = 0; i < 5; i++)
+        {
+            await a.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Update);
+        }
+
+        Assert.Equal([1, 4], server.Store.AppendBatchSizes.ToArray());
+        var stored = await server.Store.PeekAsync(new("d", "group"));
+        Assert.Equal(5, stored!.Log.Count);
+    }
+
+    [Fact]
+    public async Task A_failed_append_closes_the_connections_without_broadcasting_and_the_document_reloads_afterwards()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var a = await RawClient.ConnectAndSyncAsync(server.DocumentUri("d/appendfail"));
+        await a.SendAsync(TestUpdates.UpdateFrame(TestUpdates.TextAppend(1, 0, "kept")));
+        await a.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Update);
+        await using var b = await RawClient.ConnectAndSyncAsync(server.DocumentUri("d/appendfail"));
+
+        server.Store.FailAppends = true;
+        await a.SendAsync(TestUpdates.UpdateFrame(TestUpdates.TextAppend(1, 4, "lost")));
+        var (code, reason) = await b.ExpectCloseAsync();
+        Assert.Equal(CloseCodes.DocumentUnavailable, code);
+        Assert.Contains("reconnect", reason);
+        Assert.Equal(CloseCodes.DocumentUnavailable, (await a.ExpectCloseAsync()).Code);
+        Assert.True(server.Logs.Contains(23));
+
+        server.Store.FailAppends = false;
+        await using var c = await RawClient.ConnectAndSyncAsync(server.DocumentUri("d/appendfail"));
+        await c.SendAsync(SyncMessages.EncodeSyncStep1([0]));
+        var step2 = await c.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Step2);
+        Assert.Equal(TestUpdates.TextAppend(1, 0, "kept"), step2.Payload.ToArray());
+    }
+
+    [Fact]
+    public async Task A_failed_load_closes_the_connection_with_a_reason_and_never_serves_an_empty_document()
+    {
+        var store = new TestStore();
+        var key = new DocumentKey("d", "loadfail");
+        await store.AppendAsync(key, [new UpdateRecord(TestUpdates.TextAppend(1, 0, "precious"), null, DateTimeOffset.UtcNow)]);
+        await using var server = await TestServer.StartAsync(store: store);
+        store.FailLoads = true;
+
+        await using var a = await RawClient.ConnectAsync(server.DocumentUri("d/loadfail"));
+        var (code, reason) = await a.ExpectCloseAsync();
+        Assert.Equal(CloseCodes.DocumentUnavailable, code);
+        Assert.Contains("could not be loaded", reason);
+        Assert.True(server.Logs.Contains(21));
+        Assert.Single((await store.PeekAsync(key))!.Log);
+
+        store.FailLoads = false;
+        await using var b = await RawClient.ConnectAsync(server.DocumentUri("d/loadfail"));
+        var step1 = ProtocolMessage.Decode(await b.ReceiveAsync());
+        Assert.NotEqual(new byte[] { 0 }, step1.Payload.ToArray());
+        await b.SendAsync(SyncMessages.EncodeSyncStep1([0]));
+        var step2 = await b.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Step2);
+        Assert.Equal(TestUpdates.TextAppend(1, 0, "precious"), step2.Payload.ToArray());
+    }
+
+    [Fact]
+    public async Task The_log_is_compacted_into_a_snapshot_past_the_threshold_and_the_document_survives_a_restart()
+    {
+        var store = new TestStore();
+        var key = new DocumentKey("d", "compact");
+        byte[] expected;
+        await using (var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Collab:Documents:CompactionLogEntries"] = "5" }, store))
+        {
+            await using var a = await RawClient.ConnectAndSyncAsync(server.DocumentUri("d/compact"));
+            var updates = new List<byte[]>();
+            for (ulong i = 0; i < 12; i++)
+            {
+                var update = TestUpdates.TextAppend(1, i, "x");
+                updates.Add(update);
+                await a.SendAsync(TestUpdates.UpdateFrame(update));
+                await a.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Update);
+            }
+
+            expected = Crdt.Updates.Merge(updates);
+            await WaitUntilAsync(() => store.Compactions.Count >= 2, "two compactions");
+            var stored = await store.PeekAsync(key);
+            Assert.NotNull(stored!.Snapshot);
+            Assert.True(stored.Log.Count < 12);
+            Assert.True(server.Logs.Contains(24));
+        }
+
+        await using var restarted = await TestServer.StartAsync(store: store);
+        await using var b = await RawClient.ConnectAndSyncAsync(restarted.DocumentUri("d/compact"));
+        await b.SendAsync(SyncMessages.EncodeSyncStep1([0]));
+        var step2 = await b.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Step2);
+        Assert.Equal(expected, step2.Payload.ToArray());
+    }
+
+    [Fact]
+    public async Task A_document_unloads_after_the_idle_delay_and_loads_again_from_storage()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Collab:Documents:IdleUnloadDelay"] = "00:00:00.200" });
+        var key = new DocumentKey("d", "idle");
+        await using (var a = await RawClient.ConnectAndSyncAsync(server.DocumentUri("d/idle")))
+        {
+            await a.SendAsync(TestUpdates.UpdateFrame(TestUpdates.TextAppend(1, 0, "persisted")));
+            await a.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Update);
+            Assert.NotNull(server.Registry.Find(key));
+        }
+
+        await WaitUntilAsync(() => server.Registry.Find(key) is null, "the document to unload");
+        Assert.True(server.Logs.Contains(22));
+        await using var b = await RawClient.ConnectAndSyncAsync(server.DocumentUri("d/idle"));
+        await b.SendAsync(SyncMessages.EncodeSyncStep1([0]));
+        var step2 = await b.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Step2);
+        Assert.Equal(TestUpdates.TextAppend(1, 0, "persisted"), step2.Payload.ToArray());
+        Assert.Equal(2, server.Store.Loads);
+    }
+
+    [Fact]
+    public async Task A_document_stays_loaded_while_connections_come_and_go_within_the_idle_delay()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Collab:Documents:IdleUnloadDelay"] = "00:00:05" });
+        for (int i = 0; i < 5; i++)
+        {
+            await using var a = await RawClient.ConnectAndSyncAsync(server.DocumentUri("d/busy"));
+        }
+
+        Assert.Equal(1, server.Store.Loads);
+    }
+
+    [Fact]
+    public async Task Graceful_shutdown_flushes_updates_still_in_flight()
+    {
+        var store = new TestStore();
+        var server = await TestServer.StartAsync(store: store);
+        var a = await RawClient.ConnectAndSyncAsync(server.DocumentUri("d/shutdown"));
+        store.HoldAppends();
+        await a.SendAsync(TestUpdates.UpdateFrame(TestUpdates.TextAppend(1, 0, "a")));
+        await WaitUntilAsync(() => store.PendingAppends == 1, "the append");
+        await a.SendAsync(TestUpdates.UpdateFrame(TestUpdates.TextAppend(1, 1, "b")));
+        await WaitUntilAsync(() => server.Registry.Find(new("d", "shutdown"))?.QueuedUpdates == 1, "the second update to queue");
+        var stopping = server.DisposeAsync().AsTask();
+        await Task.Delay(200);
+        store.ReleaseAppends();
+        await stopping.WaitAsync(TimeSpan.FromSeconds(20));
+        var (code, _) = await a.ExpectCloseAsync();
+        Assert.Equal(CloseCodes.GoingAway, code);
+        await a.DisposeAsync();
+        var stored = await store.PeekAsync(new DocumentKey("d", "shutdown"));
+        Assert.Equal(2, stored!.Log.Count);
+    }
+}
