@@ -9,6 +9,11 @@ if [ ! -d tests/yjs-oracle/node_modules/yjs ]; then
   npm ci --prefix tests/yjs-oracle --no-audit --no-fund || exit 1
 fi
 
+if [ ! -d tests/ws-clients/node_modules/y-websocket ]; then
+  echo "installing the y-websocket test clients (npm ci --prefix tests/ws-clients)"
+  npm ci --prefix tests/ws-clients --no-audit --no-fund || exit 1
+fi
+
 # PostgreSQL for the storage tests (idempotent; set COLLAB_TEST_POSTGRES to use a server of your own)
 if [ -z "${COLLAB_TEST_POSTGRES:-}" ]; then
   bash tests/Collab.Storage.Tests/setup-postgres.sh || exit 1
