@@ -137,7 +137,10 @@ public sealed class PersistenceTests
                 await a.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Update);
             }
 
-            expected = Crdt.Updates.Merge(updates);
+            // the server holds a live document: what a Y.Doc holding these updates encodes
+            var reference = new Crdt.Doc();
+            updates.ForEach(u => reference.ApplyUpdate(u));
+            expected = reference.EncodeStateAsUpdate();
             await WaitUntilAsync(() => store.Compactions.Count >= 2, "two compactions");
             var stored = await store.PeekAsync(key);
             Assert.NotNull(stored!.Snapshot);

@@ -215,6 +215,46 @@ public sealed class Doc
 
     public byte[] EncodeStateVector() => StateVector.Encode(Store.GetStateVector());
 
+    /// <summary>
+    /// True when every range of <paramref name="deletes"/> is already deleted in this document, so an
+    /// update carrying only these deletions would change nothing.
+    /// </summary>
+    public bool CoversDeletions(DeleteSet deletes)
+    {
+        if (deletes.IsEmpty)
+        {
+            return true;
+        }
+
+        foreach (var (client, ranges) in deletes.Clients)
+        {
+            foreach (var range in ranges)
+            {
+                if (range.Len == 0)
+                {
+                    continue;
+                }
+
+                long end = range.Clock + range.Len;
+                if (Store.GetState(client) < end)
+                {
+                    return false;
+                }
+
+                var structs = Store.Clients[client];
+                for (int i = StructStore.FindIndex(structs, range.Clock); i < structs.Count && structs[i].Id.Clock < end; i++)
+                {
+                    if (!structs[i].Deleted)
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>The JSON of every root type (yjs <c>doc.toJSON()</c>).</summary>
     public JsObject ToJson()
     {

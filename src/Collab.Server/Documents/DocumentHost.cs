@@ -126,7 +126,9 @@ internal sealed class DocumentHost
                 _logBytes += entry.Payload.Length;
             }
 
-            _state = new MergedUpdateState(stored?.Snapshot, payloads, _options.Documents.MergeThreshold, limits);
+            _state = string.Equals(_options.Documents.State, "merged", StringComparison.OrdinalIgnoreCase)
+                ? new MergedUpdateState(stored?.Snapshot, payloads, _options.Documents.MergeThreshold, limits)
+                : new LiveDocState(stored?.Snapshot, payloads, limits);
             _logEntries = log.Count;
             _lastSeq = log.Count > 0 ? log[^1].Seq : stored?.SnapshotSeq ?? 0;
             ServerLog.DocumentLoaded(_logger, Key, stored?.Snapshot?.Length ?? 0, log.Count, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);

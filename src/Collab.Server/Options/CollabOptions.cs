@@ -73,6 +73,12 @@ public sealed class LimitOptions
 
 public sealed class DocumentOptions
 {
+    /// <summary>
+    /// How a loaded document is held: <c>doc</c> (default: a live document with garbage collection, so
+    /// compaction snapshots drop deleted content) or <c>merged</c> (a merged update, no garbage collection).
+    /// </summary>
+    public string State { get; set; } = "doc";
+
     /// <summary>How long a document stays loaded after its last connection leaves.</summary>
     public TimeSpan IdleUnloadDelay { get; set; } = TimeSpan.FromSeconds(30);
 
