@@ -44,7 +44,7 @@ internal static class PropertyRun
         var replay = Environment.GetEnvironmentVariable("COLLAB_PROPERTY_REPLAY");
         if (string.IsNullOrWhiteSpace(replay))
         {
-            return FsCheck.Random.CreateWithSeed((ulong)System.Random.Shared.NextInt64());
+            return new Rnd((ulong)System.Random.Shared.NextInt64());
         }
 
         var parts = replay.Trim().Trim('(', ')').Split(',', StringSplitOptions.TrimEntries);

@@ -190,16 +190,16 @@ internal static class HistoryGen
             from n in Gen.Frequency((3, Gen.Constant(1)), (2, Gen.Choose(2, 4)))
             from ops in Gen.ArrayOf(Edit, n)
             select new JsonObject { ["kind"] = "txn", ["peer"] = peer, ["ops"] = new JsonArray(ops) }),
-        (3, from from in Gen.Choose(0, peers - 1)
-            from to in Gen.Choose(0, peers - 1)
+        (3, from src in Gen.Choose(0, peers - 1)
+            from dst in Gen.Choose(0, peers - 1)
             from n in Gen.Choose(1, 6)
             from picks in Gen.ArrayOf(Int(1000), n)
             from mode in Gen.Elements(DeliverModes)
-            select new JsonObject { ["kind"] = "deliver", ["from"] = from, ["to"] = to, ["picks"] = new JsonArray(picks), ["mode"] = mode }),
-        (1, from from in Gen.Choose(0, peers - 1)
-            from to in Gen.Choose(0, peers - 1)
+            select new JsonObject { ["kind"] = "deliver", ["from"] = src, ["to"] = dst, ["picks"] = new JsonArray(picks), ["mode"] = mode }),
+        (1, from src in Gen.Choose(0, peers - 1)
+            from dst in Gen.Choose(0, peers - 1)
             from v2 in Gen.Elements(true, false)
-            select new JsonObject { ["kind"] = "state", ["from"] = from, ["to"] = to, ["v2"] = v2 }));
+            select new JsonObject { ["kind"] = "state", ["from"] = src, ["to"] = dst, ["v2"] = v2 }));
 
     /// <summary>A whole script; FsCheck's size (0–100) bounds the number of steps.</summary>
     public static Gen<HistoryScript> Script { get; } = Gen.Sized(size =>

@@ -137,85 +137,10 @@ internal static class UpdateAlgebra
 
     // Higher clients first, then lower clocks. yjs' comparator is not consistent when two structs share a
     // client and clock but differ in kind (GC and Item both claim to go first), so the order then depends
-    // on which pairs V8's Array.prototype.sort compares. This replays V8's TimSort for fewer than 64
-    // elements exactly: one run found by CountAndMakeRun, extended by BinaryInsertionSort.
-    private static void SortReaders(List<LazyStructReader> readers)
-    {
-        int n = readers.Count;
-        if (n < 2)
-        {
-            return;
-        }
+    // on which pairs V8's Array.prototype.sort compares: V8ArraySort replays that sequence.
+    private static readonly Comparison<LazyStructReader> ReaderOrder = static (a, b) => Compare(a.Curr!, b.Curr!);
 
-        if (n >= 64)
-        {
-            // V8 would merge several runs here; a stable insertion sort gives the same order whenever the
-            // comparator is consistent, which it is for every update yjs itself writes.
-            for (int i = 1; i < n; i++)
-            {
-                var r = readers[i];
-                int j = i - 1;
-                while (j >= 0 && Compare(readers[j].Curr!, r.Curr!) > 0)
-                {
-                    readers[j + 1] = readers[j];
-                    j--;
-                }
-
-                readers[j + 1] = r;
-            }
-
-            return;
-        }
-
-        // CountAndMakeRun(0, n)
-        int runLength = 2;
-        bool descending = Compare(readers[1].Curr!, readers[0].Curr!) < 0;
-        var previous = readers[1];
-        for (int idx = 2; idx < n; idx++)
-        {
-            var current = readers[idx];
-            int order = Compare(current.Curr!, previous.Curr!);
-            if (descending ? order >= 0 : order < 0)
-            {
-                break;
-            }
-
-            previous = current;
-            runLength++;
-        }
-
-        if (descending)
-        {
-            readers.Reverse(0, runLength);
-        }
-
-        // BinaryInsertionSort(0, runLength, n)
-        for (int start = runLength; start < n; start++)
-        {
-            int left = 0;
-            int right = start;
-            var pivot = readers[start];
-            while (left < right)
-            {
-                int mid = left + ((right - left) >> 1);
-                if (Compare(pivot.Curr!, readers[mid].Curr!) < 0)
-                {
-                    right = mid;
-                }
-                else
-                {
-                    left = mid + 1;
-                }
-            }
-
-            for (int p = start; p > left; p--)
-            {
-                readers[p] = readers[p - 1];
-            }
-
-            readers[left] = pivot;
-        }
-    }
+    private static void SortReaders(List<LazyStructReader> readers) => V8ArraySort<LazyStructReader>.Sort(readers, ReaderOrder);
 
     private static int Compare(AbstractStruct a, AbstractStruct b)
     {

@@ -14,3 +14,6 @@ public sealed record OracleHistory(IReadOnlyList<OracleUpdate> Updates, IReadOnl
 
 /// <summary>yjs <c>parseUpdateMeta</c>: per client, the first clock and the clock after the last struct.</summary>
 public sealed record OracleUpdateMeta(IReadOnlyDictionary<ulong, long> From, IReadOnlyDictionary<ulong, long> To);
+
+/// <summary>yjs' reading of an update: per struct "GC", "Skip" or the Item's content kind with its flags.</summary>
+public sealed record OracleUpdateDescription(IReadOnlyList<string> Structs, int DeleteRanges);

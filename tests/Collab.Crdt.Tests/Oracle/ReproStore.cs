@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -14,6 +15,9 @@ public sealed record Repro(UpdateOp Op, UpdateOutcome Yjs, UpdateOutcome Collab,
 public static class ReproStore
 {
     private static readonly object WriteLock = new();
+
+    // Readable files: base64 '+' and the quotes of the context stay as they are.
+    private static readonly JsonSerializerOptions FileOptions = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static string Directory => Path.Combine(YjsOracle.RepositoryRoot, "tests", "Collab.Crdt.Tests", "Oracle", "repros");
 
@@ -35,7 +39,7 @@ public static class ReproStore
         lock (WriteLock)
         {
             System.IO.Directory.CreateDirectory(Directory);
-            File.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            File.WriteAllText(path, json.ToJsonString(FileOptions) + "\n");
         }
 
         return path;

@@ -59,19 +59,20 @@ public sealed record UpdateOp(UpdateOpKind Kind, UpdateFormat Format, IReadOnlyL
         }
     }
 
-    public async Task<UpdateOutcome> RunYjsAsync(YjsOracle oracle)
+    /// <param name="timeout">How long yjs may take; running out counts as a rejection (see oracle.mjs on why yjs can spin).</param>
+    public async Task<UpdateOutcome> RunYjsAsync(YjsOracle oracle, TimeSpan? timeout = null)
     {
         try
         {
             var first = Inputs[0];
             return Kind switch
             {
-                UpdateOpKind.Merge => UpdateOutcome.OfBytes(await oracle.MergeAsync(Inputs, V2).ConfigureAwait(false)),
-                UpdateOpKind.Diff => UpdateOutcome.OfBytes(await oracle.DiffAsync(first, StateVector!, V2).ConfigureAwait(false)),
-                UpdateOpKind.StateVectorFromUpdate => UpdateOutcome.OfBytes(await oracle.EncodeStateVectorFromUpdateAsync(first, V2).ConfigureAwait(false)),
-                UpdateOpKind.Meta => await MetaAsync(oracle, first).ConfigureAwait(false),
-                UpdateOpKind.Convert => UpdateOutcome.OfBytes(await oracle.ConvertAsync(first, toV2: !V2).ConfigureAwait(false)),
-                UpdateOpKind.RoundTrip => UpdateOutcome.OfBytes(await oracle.ReencodeAsync(first, V2).ConfigureAwait(false)),
+                UpdateOpKind.Merge => UpdateOutcome.OfBytes(await oracle.MergeAsync(Inputs, V2, timeout).ConfigureAwait(false)),
+                UpdateOpKind.Diff => UpdateOutcome.OfBytes(await oracle.DiffAsync(first, StateVector!, V2, timeout).ConfigureAwait(false)),
+                UpdateOpKind.StateVectorFromUpdate => UpdateOutcome.OfBytes(await oracle.EncodeStateVectorFromUpdateAsync(first, V2, timeout).ConfigureAwait(false)),
+                UpdateOpKind.Meta => await MetaAsync(oracle, first, timeout).ConfigureAwait(false),
+                UpdateOpKind.Convert => UpdateOutcome.OfBytes(await oracle.ConvertAsync(first, toV2: !V2, timeout).ConfigureAwait(false)),
+                UpdateOpKind.RoundTrip => UpdateOutcome.OfBytes(await oracle.ReencodeAsync(first, V2, timeout).ConfigureAwait(false)),
                 _ => throw new ArgumentOutOfRangeException(nameof(Kind)),
             };
         }
@@ -81,9 +82,9 @@ public sealed record UpdateOp(UpdateOpKind Kind, UpdateFormat Format, IReadOnlyL
         }
     }
 
-    private async Task<UpdateOutcome> MetaAsync(YjsOracle oracle, byte[] update)
+    private async Task<UpdateOutcome> MetaAsync(YjsOracle oracle, byte[] update, TimeSpan? timeout)
     {
-        var meta = await oracle.ParseUpdateMetaAsync(update, V2).ConfigureAwait(false);
+        var meta = await oracle.ParseUpdateMetaAsync(update, V2, timeout).ConfigureAwait(false);
         return UpdateOutcome.OfMeta(meta.From, meta.To);
     }
 

@@ -24,14 +24,17 @@ public sealed class YjsOracle : IDisposable
 
     private readonly object _writeLock = new();
     private readonly object _startLock = new();
-    private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonElement>> _pending = new();
+    private readonly ConcurrentDictionary<long, Pending> _pending = new();
     private readonly ConcurrentQueue<string> _stderrTail = new();
     private readonly string _oracleDir;
     private long _nextId;
     private Process? _process;
     private bool _disposed;
 
-    /// <summary>How long one request may take before it is reported as hung.</summary>
+    /// <summary>
+    /// Backstop for a wedged Node process; yjs itself is held to each request's own limit (20 s unless a call says
+    /// otherwise) by the oracle, which then answers with a timeout error.
+    /// </summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(120);
 
     private YjsOracle(string oracleDir)
@@ -170,9 +173,9 @@ public sealed class YjsOracle : IDisposable
                     continue;
                 }
 
-                if (_pending.TryRemove(id, out var tcs))
+                if (_pending.TryRemove(id, out var pending))
                 {
-                    tcs.TrySetResult(response);
+                    pending.Answer.TrySetResult(response);
                 }
             }
         }
@@ -181,7 +184,7 @@ public sealed class YjsOracle : IDisposable
             // The pipe broke; the pending requests are failed below.
         }
 
-        FailPending(new YjsOracleException("process", "the yjs oracle process exited" + ExitDescription(process) + StderrTail()));
+        FailPending(process, new YjsOracleException("process", "the yjs oracle process exited" + ExitDescription(process) + StderrTail()));
     }
 
     private void ReadStderr(Process process)
@@ -225,13 +228,14 @@ public sealed class YjsOracle : IDisposable
         }
     }
 
-    private void FailPending(Exception error)
+    /// <summary>Fails the requests sent to <paramref name="owner"/> (all of them when null).</summary>
+    private void FailPending(Process? owner, Exception error)
     {
-        foreach (var id in _pending.Keys)
+        foreach (var (id, p) in _pending)
         {
-            if (_pending.TryRemove(id, out var tcs))
+            if ((owner is null || ReferenceEquals(p.Owner, owner)) && _pending.TryRemove(id, out var pending))
             {
-                tcs.TrySetException(error);
+                pending.Answer.TrySetException(error);
             }
         }
     }
@@ -239,17 +243,22 @@ public sealed class YjsOracle : IDisposable
     private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max] + "…";
 
     /// <summary>Sends one request; the task completes with the <c>result</c> element or faults with <see cref="YjsOracleException"/>.</summary>
-    public async Task<JsonElement> CallAsync(string op, JsonObject? args = null)
+    /// <param name="yjsTimeout">How long yjs may work on it (the oracle's default is 20 s); past it, the answer is an error starting with "timeout".</param>
+    public async Task<JsonElement> CallAsync(string op, JsonObject? args = null, TimeSpan? yjsTimeout = null)
     {
         var process = EnsureStarted();
         var id = Interlocked.Increment(ref _nextId);
         var request = args is null ? new JsonObject() : (JsonObject)args.DeepClone();
         request["id"] = id;
         request["op"] = op;
+        if (yjsTimeout is { } limit)
+        {
+            request["timeoutMs"] = (long)Math.Max(1, limit.TotalMilliseconds);
+        }
         var line = request.ToJsonString();
 
         var tcs = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending[id] = tcs;
+        _pending[id] = new Pending(tcs, line, process);
         try
         {
             lock (_writeLock)
@@ -272,8 +281,12 @@ public sealed class YjsOracle : IDisposable
         }
         catch (TimeoutException)
         {
-            _pending.TryRemove(id, out _);
-            throw new YjsOracleException(op, $"no answer within {RequestTimeout.TotalSeconds:0} s" + StderrTail());
+            // Node answers in order, so the oldest request still pending is the one it is stuck on. Restart: every
+            // request behind it would time out as well.
+            var stuck = _pending.OrderBy(p => p.Key).Select(p => p.Value.Line).FirstOrDefault() ?? line;
+            Restart(process);
+            throw new YjsOracleException(op, $"no answer within {RequestTimeout.TotalSeconds:0} s; the oracle was restarted. " +
+                $"It was stuck on: {Truncate(stuck, 2000)}" + StderrTail());
         }
 
         if (response.TryGetProperty("ok", out var ok) && ok.ValueKind == JsonValueKind.True)
@@ -281,14 +294,38 @@ public sealed class YjsOracle : IDisposable
             return response.TryGetProperty("result", out var result) ? result : default;
         }
 
-        var error = response.TryGetProperty("error", out var e2) ? e2.ToString() : response.ToString();
-        throw new YjsOracleException(op, error);
+        throw new YjsOracleException(op, ErrorText(response));
     }
+
+    private void Restart(Process hung)
+    {
+        lock (_startLock)
+        {
+            if (!ReferenceEquals(_process, hung))
+            {
+                return;
+            }
+
+            _process = null;
+        }
+
+        try
+        {
+            hung.Kill(entireProcessTree: true);
+        }
+        catch (Exception e) when (e is InvalidOperationException or Win32Exception or NotSupportedException)
+        {
+        }
+
+        // The reader thread of the killed process fails whatever is still pending.
+    }
+
+    private sealed record Pending(TaskCompletionSource<JsonElement> Answer, string Line, Process Owner);
 
     public async Task<bool> PingAsync() => (await CallAsync("ping").ConfigureAwait(false)).GetString() == "pong";
 
     /// <summary>yjs <c>mergeUpdates</c> / <c>mergeUpdatesV2</c>.</summary>
-    public async Task<byte[]> MergeAsync(IReadOnlyList<byte[]> updates, bool v2)
+    public async Task<byte[]> MergeAsync(IReadOnlyList<byte[]> updates, bool v2, TimeSpan? timeout = null)
     {
         var array = new JsonArray();
         foreach (var u in updates)
@@ -296,40 +333,48 @@ public sealed class YjsOracle : IDisposable
             array.Add(System.Convert.ToBase64String(u));
         }
 
-        return Bytes(await CallAsync("merge", new JsonObject { ["updates"] = array, ["v2"] = v2 }).ConfigureAwait(false));
+        return Bytes(await CallAsync("merge", new JsonObject { ["updates"] = array, ["v2"] = v2 }, timeout).ConfigureAwait(false));
     }
 
     /// <summary>yjs <c>diffUpdate</c> / <c>diffUpdateV2</c>.</summary>
-    public async Task<byte[]> DiffAsync(byte[] update, byte[] stateVector, bool v2)
+    public async Task<byte[]> DiffAsync(byte[] update, byte[] stateVector, bool v2, TimeSpan? timeout = null)
         => Bytes(await CallAsync("diff", new JsonObject
         {
             ["update"] = System.Convert.ToBase64String(update),
             ["sv"] = System.Convert.ToBase64String(stateVector),
             ["v2"] = v2,
-        }).ConfigureAwait(false));
+        }, timeout).ConfigureAwait(false));
 
     /// <summary>yjs <c>encodeStateVectorFromUpdate</c> / <c>...V2</c>.</summary>
-    public async Task<byte[]> EncodeStateVectorFromUpdateAsync(byte[] update, bool v2)
-        => Bytes(await CallAsync("sv", UpdateArgs(update, v2)).ConfigureAwait(false));
+    public async Task<byte[]> EncodeStateVectorFromUpdateAsync(byte[] update, bool v2, TimeSpan? timeout = null)
+        => Bytes(await CallAsync("sv", UpdateArgs(update, v2), timeout).ConfigureAwait(false));
 
     /// <summary>yjs <c>parseUpdateMeta</c> / <c>...V2</c>.</summary>
-    public async Task<OracleUpdateMeta> ParseUpdateMetaAsync(byte[] update, bool v2)
+    public async Task<OracleUpdateMeta> ParseUpdateMetaAsync(byte[] update, bool v2, TimeSpan? timeout = null)
     {
-        var result = await CallAsync("meta", UpdateArgs(update, v2)).ConfigureAwait(false);
+        var result = await CallAsync("meta", UpdateArgs(update, v2), timeout).ConfigureAwait(false);
         return new OracleUpdateMeta(Pairs(result.GetProperty("from")), Pairs(result.GetProperty("to")));
     }
 
     /// <summary>yjs <c>convertUpdateFormatV1ToV2</c> (<paramref name="toV2"/>) or <c>...V2ToV1</c>.</summary>
-    public async Task<byte[]> ConvertAsync(byte[] update, bool toV2)
+    public async Task<byte[]> ConvertAsync(byte[] update, bool toV2, TimeSpan? timeout = null)
         => Bytes(await CallAsync("convert", new JsonObject
         {
             ["update"] = System.Convert.ToBase64String(update),
             ["to"] = toV2 ? "v2" : "v1",
-        }).ConfigureAwait(false));
+        }, timeout).ConfigureAwait(false));
 
     /// <summary>The update read and written again by yjs' lazy struct reader and writer, in the same format.</summary>
-    public async Task<byte[]> ReencodeAsync(byte[] update, bool v2)
-        => Bytes(await CallAsync("reencode", UpdateArgs(update, v2)).ConfigureAwait(false));
+    public async Task<byte[]> ReencodeAsync(byte[] update, bool v2, TimeSpan? timeout = null)
+        => Bytes(await CallAsync("reencode", UpdateArgs(update, v2), timeout).ConfigureAwait(false));
+
+    /// <summary>What yjs decodes from an update: one kind per struct (see oracle.mjs) and the number of delete ranges.</summary>
+    public async Task<OracleUpdateDescription> DescribeAsync(byte[] update, bool v2)
+    {
+        var result = await CallAsync("describe", UpdateArgs(update, v2)).ConfigureAwait(false);
+        var structs = result.GetProperty("structs").EnumerateArray().Select(e => e.GetString() ?? "").ToList();
+        return new OracleUpdateDescription(structs, result.GetProperty("deleteRanges").GetInt32());
+    }
 
     /// <summary>Runs a multi-peer editing script (see oracle.mjs) in real yjs.</summary>
     public async Task<OracleHistory> RunHistoryAsync(JsonObject script)
@@ -359,6 +404,24 @@ public sealed class YjsOracle : IDisposable
         return new OracleHistory(updates, peers, result.GetProperty("skipped").GetInt32());
     }
 
+    private static string ErrorText(JsonElement response)
+    {
+        if (!response.TryGetProperty("error", out var error))
+        {
+            return response.GetRawText();
+        }
+
+        try
+        {
+            return error.ValueKind == JsonValueKind.String ? error.GetString() ?? "" : error.GetRawText();
+        }
+        catch (InvalidOperationException)
+        {
+            // yjs quoted garbage from a damaged update: a lone surrogate has no .NET string form.
+            return error.GetRawText();
+        }
+    }
+
     private static JsonObject UpdateArgs(byte[] update, bool v2)
         => new() { ["update"] = System.Convert.ToBase64String(update), ["v2"] = v2 };
 
@@ -369,7 +432,15 @@ public sealed class YjsOracle : IDisposable
         var map = new Dictionary<ulong, long>();
         foreach (var pair in array.EnumerateArray())
         {
-            map[pair[0].GetUInt64()] = pair[1].GetInt64();
+            // yjs reads garbage without complaint at times (a varint past 2^53 becomes an inexact number, NaN
+            // becomes null in JSON); such an answer has no counterpart in Collab's types.
+            if (pair[0].ValueKind != JsonValueKind.Number || !pair[0].TryGetUInt64(out var client) ||
+                pair[1].ValueKind != JsonValueKind.Number || !pair[1].TryGetInt64(out var clock))
+            {
+                throw new YjsOracleException("meta", "yjs answered with a client or clock that is not an integer: " + pair);
+            }
+
+            map[client] = clock;
         }
 
         return map;
@@ -412,6 +483,6 @@ public sealed class YjsOracle : IDisposable
             process.Dispose();
         }
 
-        FailPending(new ObjectDisposedException(nameof(YjsOracle)));
+        FailPending(null, new ObjectDisposedException(nameof(YjsOracle)));
     }
 }

@@ -64,6 +64,23 @@ public sealed class YjsOracleTests(YjsOracleFixture fixture)
     }
 
     [Fact]
+    public async Task Call_past_its_time_limit_is_answered_with_a_timeout_and_the_oracle_keeps_serving()
+    {
+        // Thousands of one-character transactions take yjs far longer than a millisecond.
+        var script = OneInsertScript(1, "x");
+        var steps = script["steps"]!.AsArray();
+        for (var i = 0; i < 5000; i++)
+        {
+            steps.Add(steps[0]!.DeepClone());
+        }
+
+        var error = await Assert.ThrowsAsync<YjsOracleException>(() =>
+            _oracle.CallAsync("history", new JsonObject { ["script"] = script }, TimeSpan.FromMilliseconds(1)));
+        Assert.StartsWith("timeout", error.Error);
+        Assert.True(await _oracle.PingAsync());
+    }
+
+    [Fact]
     public async Task Disposed_private_oracle_refuses_requests()
     {
         var own = YjsOracle.Start();
