@@ -26,6 +26,20 @@ internal enum ScriptAreas
 
     /// <summary>XML nodes and attributes (<c>xmlInsert</c>, <c>xmlDelete</c>, <c>setAttr</c>, <c>removeAttr</c>, XML types as values).</summary>
     Xml = 16,
+
+    /// <summary>
+    /// Not an edit but a check: the JSON of roots that hold a subdocument. yjs' JSON.stringify calls
+    /// <c>Doc.toJSON</c> (giving the subdocument's roots), Collab's JsJson.Stringify throws on a Doc. The structural
+    /// dump and the bytes of such roots are still compared.
+    /// </summary>
+    SubdocJson = 32,
+
+    /// <summary>
+    /// Formatting attributes whose value is not an object (strings, numbers, arrays, booleans): each becomes
+    /// <c>{"v": value}</c>. yjs' <c>XmlText.toString</c> renders such a value with <c>for...in</c> (a string's
+    /// characters as attributes 0, 1, ...); Collab's renders none.
+    /// </summary>
+    NonObjectFormats = 64,
 }
 
 internal static class ScriptFilter
@@ -121,6 +135,16 @@ internal static class ScriptFilter
             }
 
             op.Remove("attrs");
+        }
+        else if (excluded.HasFlag(ScriptAreas.NonObjectFormats) && op["attrs"] is JsonObject attrs)
+        {
+            foreach (var key in attrs.Select(kv => kv.Key).ToList())
+            {
+                if (attrs[key] is { } value && !(value is JsonObject o && o.ContainsKey("$obj")))
+                {
+                    attrs[key] = new JsonObject { ["$obj"] = new JsonObject { ["v"] = value.DeepClone() } };
+                }
+            }
         }
 
         if (excluded.HasFlag(ScriptAreas.Xml) &&

@@ -11,12 +11,14 @@ namespace Collab.Crdt.PropertyTests.DocModel;
 internal static class ScriptValues
 {
     /// <summary>
-    /// A value for a shared type's API. BigInts are <see cref="BigInteger"/> at the top, which the API turns into
-    /// the value model's <see cref="long"/>, and <see cref="long"/> inside arrays and objects, which it stores as is.
+    /// A value for a shared type's API. The API normalises the value and, recursively, lists (where a .NET
+    /// <see cref="long"/> is a number and a <see cref="BigInteger"/> a BigInt), but takes a <see cref="JsObject"/> as
+    /// already in the value model (where <see cref="long"/> is the BigInt). So a BigInt is a
+    /// <see cref="BigInteger"/> where normalisation reaches it and a <see cref="long"/> below an object.
     /// </summary>
-    public static object? ToValue(JsonNode? v) => ToValue(v, nested: false);
+    public static object? ToValue(JsonNode? v) => ToValue(v, normalised: true);
 
-    private static object? ToValue(JsonNode? v, bool nested)
+    private static object? ToValue(JsonNode? v, bool normalised)
     {
         switch (v)
         {
@@ -33,7 +35,7 @@ internal static class ScriptValues
         {
             return (string?)num switch
             {
-                "NaN" => double.NaN,
+                "NaN" => JsValue.CanonicalNaN, // the NaN JavaScript has; .NET's double.NaN has the sign bit set
                 "Infinity" => double.PositiveInfinity,
                 "-Infinity" => double.NegativeInfinity,
                 "-0" => -0.0,
@@ -44,7 +46,7 @@ internal static class ScriptValues
         if (o.ContainsKey("$big"))
         {
             var big = BigInteger.Parse((string)o["$big"]!, CultureInfo.InvariantCulture);
-            return nested ? (long)big : big;
+            return normalised ? big : (object)(long)big;
         }
 
         if (o.ContainsKey("$undef"))
@@ -59,7 +61,7 @@ internal static class ScriptValues
 
         if (o["$arr"] is JsonArray arr)
         {
-            return arr.Select(x => ToValue(x, nested: true)).ToList();
+            return arr.Select(x => ToValue(x, normalised)).ToList();
         }
 
         if (o["$obj"] is JsonObject obj)
@@ -67,7 +69,7 @@ internal static class ScriptValues
             var js = new JsObject();
             foreach (var (k, x) in obj)
             {
-                js.Set(k, ToValue(x, nested: true));
+                js.Set(k, ToValue(x, normalised: false));
             }
 
             return js;
@@ -78,7 +80,8 @@ internal static class ScriptValues
             return new Doc(new DocOptions
             {
                 Guid = (string)d["guid"]!,
-                Meta = d.ContainsKey("meta") ? ToValue(d["meta"]) : null,
+                // JavaScript's `new Y.Doc({meta: undefined})` takes the default, null: no meta at all.
+                Meta = d.ContainsKey("meta") && ToValue(d["meta"], normalised: false) is var meta and not Undefined ? meta : null,
                 AutoLoad = d["autoLoad"] is { } a && (bool)a,
                 Gc = d["gc"] is not { } gc || (bool)gc,
             });

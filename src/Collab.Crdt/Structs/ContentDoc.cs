@@ -43,7 +43,7 @@ public sealed class ContentDoc : Content
             opts.Set("autoLoad", true);
         }
 
-        if (doc.Meta is not null)
+        if (doc.Meta is not null and not Undefined)
         {
             opts.Set("meta", doc.Meta);
         }

@@ -103,6 +103,17 @@ public class AbstractType
 
     internal void CallObserver(Transaction transaction, HashSet<string?>? keysChanged)
     {
+        if (!transaction.Local)
+        {
+            // remote structs moved things under the markers: they no longer point at the right indices
+            SearchMarkers?.Clear();
+            if (this is YText { HasFormatting: true })
+            {
+                // a remote change may have left duplicate formatting marks; cleaned after the transaction
+                transaction.NeedFormattingCleanup = true;
+            }
+        }
+
         if (_observers is null && !AnyAncestorObservesDeep())
         {
             return;

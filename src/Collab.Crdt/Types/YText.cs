@@ -768,16 +768,23 @@ public class YText : AbstractType
             return true;
         }
 
-        if (a is JsObject oa && b is JsObject ob)
+        // equalFlat: two objects (arrays and byte arrays included) with the same own keys and identical values
+        if (OwnProperties(a) is { } pa && OwnProperties(b) is { } pb)
         {
-            if (oa.Count != ob.Count)
+            if (pa.Count != pb.Count)
             {
                 return false;
             }
 
-            foreach (var (k, v) in oa)
+            var lookup = new Dictionary<string, object?>(StringComparer.Ordinal);
+            foreach (var (k, v) in pb)
             {
-                if (!ob.TryGetValue(k, out var w) || !ReferenceOrValueEquals(v, w))
+                lookup[k] = v;
+            }
+
+            foreach (var (k, v) in pa)
+            {
+                if (!lookup.TryGetValue(k, out var w) || !ReferenceOrValueEquals(v, w))
                 {
                     return false;
                 }
@@ -787,6 +794,42 @@ public class YText : AbstractType
         }
 
         return false;
+    }
+
+    /// <summary>Object.keys with values for JavaScript objects (objects, arrays, byte arrays); null for primitives.</summary>
+    internal static List<KeyValuePair<string, object?>>? OwnProperties(object? v)
+    {
+        switch (v)
+        {
+            case JsObject o:
+                return [.. o];
+            case List<object?> list:
+            {
+                var r = new List<KeyValuePair<string, object?>>(list.Count);
+                for (int i = 0; i < list.Count; i++)
+                {
+                    r.Add(new(i.ToString(System.Globalization.CultureInfo.InvariantCulture), list[i]));
+                }
+
+                return r;
+            }
+
+            case byte[] bytes:
+            {
+                var r = new List<KeyValuePair<string, object?>>(bytes.Length);
+                for (int i = 0; i < bytes.Length; i++)
+                {
+                    r.Add(new(i.ToString(System.Globalization.CultureInfo.InvariantCulture), (double)bytes[i]));
+                }
+
+                return r;
+            }
+
+            case AbstractType or Crdt.Doc:
+                return [];
+            default:
+                return null;
+        }
     }
 
     /// <summary>JavaScript <c>===</c> on the value model: primitives by value, objects by reference.</summary>

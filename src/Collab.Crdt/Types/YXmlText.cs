@@ -22,10 +22,18 @@ public sealed class YXmlText : YText
             {
                 foreach (var (nodeName, value) in op.Attributes)
                 {
+                    // for...in over the value: object keys, array indices, or a string's characters
                     var attrs = new List<(string, object?)>();
-                    if (value is JsObject o)
+                    if (value is string str)
                     {
-                        foreach (var (k, v) in o)
+                        for (int i = 0; i < str.Length; i++)
+                        {
+                            attrs.Add((i.ToString(System.Globalization.CultureInfo.InvariantCulture), str[i].ToString()));
+                        }
+                    }
+                    else if (OwnProperties(value) is { } props)
+                    {
+                        foreach (var (k, v) in props)
                         {
                             attrs.Add((k, v));
                         }

@@ -128,6 +128,13 @@ public static class JsJson
             case Undefined:
                 sb.Append("null");
                 break;
+            case AbstractType type:
+                // JSON.stringify calls toJSON()
+                Write(sb, type.ToJson(), depth + 1);
+                break;
+            case Doc doc:
+                Write(sb, doc.ToJson(), depth + 1);
+                break;
             default:
                 ThrowHelper.Invalid(YjsFormatError.InvalidValue, $"A value of type {value.GetType().Name} cannot be written as JSON.");
                 break;
