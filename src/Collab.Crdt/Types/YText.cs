@@ -61,6 +61,8 @@ public class YText : AbstractType
 
     public override object? ToJson() => ToString();
 
+    internal override YEvent CreateEvent(Transaction transaction, HashSet<string?> keysChanged) => new YTextEvent(this, transaction, keysChanged);
+
     /// <summary>Inserts text; without attributes it takes the formatting at that position (yjs <c>insert</c>).</summary>
     public void Insert(long index, string text, JsObject? attributes = null)
     {

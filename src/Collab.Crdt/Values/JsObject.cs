@@ -55,6 +55,23 @@ public sealed class JsObject : IEnumerable<KeyValuePair<string, object?>>
         _hasIndexKeys |= IsArrayIndex(key);
     }
 
+    /// <summary>Removes a key (JavaScript <c>delete</c>); a later <see cref="Set"/> appends it at the end.</summary>
+    public bool Remove(string key)
+    {
+        if (!_index.Remove(key, out int i))
+        {
+            return false;
+        }
+
+        _entries.RemoveAt(i);
+        for (int j = i; j < _entries.Count; j++)
+        {
+            _index[_entries[j].Key] = j;
+        }
+
+        return true;
+    }
+
     public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
     {
         if (!_hasIndexKeys)

@@ -249,4 +249,25 @@ public sealed class SharedTypeTests
         Assert.Throws<YjsFormatException>(() => doc.ApplyUpdate(bad));
         Assert.Equal(before, doc.EncodeStateAsUpdate());
     }
+
+    [Fact]
+    public void Text_events_carry_formatting_in_their_delta()
+    {
+        var doc = new Doc(new DocOptions { ClientId = 1 });
+        var text = doc.GetText("t");
+        text.Insert(0, "abcdef");
+        IReadOnlyList<YDeltaOp>? delta = null;
+        text.Observe((e, _) => delta = e.Delta);
+        text.Format(1, 2, new JsObject { ["bold"] = true });
+        Assert.Equal(1, delta![0].Retain);
+        Assert.Equal(2, delta[1].Retain);
+        Assert.Equal("{\"bold\":true}", JsJson.Stringify(delta[1].Attributes));
+        text.Insert(3, "X", new JsObject { ["italic"] = true });
+        Assert.Equal(2, delta!.Count);
+        Assert.Equal(3, delta[0].Retain);
+        Assert.Equal("X", delta[1].Insert![0]);
+        Assert.Equal("{\"italic\":true}", JsJson.Stringify(delta[1].Attributes));
+        text.Delete(0, 2);
+        Assert.Equal(2, delta![0].Delete);
+    }
 }
