@@ -4,7 +4,8 @@ using Microsoft.Data.Sqlite;
 namespace Collab.Storage.Sqlite;
 
 // The write transactions. Each runs under the store's write lock on the writer connection, inside one
-// BEGIN IMMEDIATE transaction, so a crash at any point leaves either the old or the new state.
+// BEGIN IMMEDIATE transaction, so a crash at any point leaves either the old or the new state. Appends are written
+// by the append writer loop (SqliteDocumentStore.Appends.cs), several documents' appends to one transaction.
 public sealed partial class SqliteDocumentStore
 {
     private int MigrateLocked(SqliteConnection c)
@@ -32,9 +33,21 @@ public sealed partial class SqliteDocumentStore
         return applied;
     }
 
+    // One append in a transaction of its own.
     private long AppendLocked(SqliteConnection c, DocumentKey key, IReadOnlyList<UpdateRecord> updates)
     {
         using var tx = c.BeginTransaction(deferred: false);
+        var lastSeq = AppendInTransaction(c, tx, key, updates);
+        if (updates.Count == 0) return lastSeq;
+        ((IStoreHooks)this).Fault?.Invoke(FaultPoints.AppendBeforeCommit);
+        tx.Commit();
+        return lastSeq;
+    }
+
+    // Writes one append inside the caller's transaction (which may hold other documents' appends too) without
+    // committing it; returns the seq of its last update (for an empty append, the document's last seq so far).
+    private long AppendInTransaction(SqliteConnection c, SqliteTransaction tx, DocumentKey key, IReadOnlyList<UpdateRecord> updates)
+    {
         if (updates.Count == 0)
         {
             using var last = Command(c, tx, "SELECT last_seq FROM documents WHERE workspace = $w AND name = $n");
@@ -86,9 +99,6 @@ public sealed partial class SqliteDocumentStore
                 insert.ExecuteNonQuery();
             }
         }
-
-        ((IStoreHooks)this).Fault?.Invoke(FaultPoints.AppendBeforeCommit);
-        tx.Commit();
         return lastSeq;
     }
 

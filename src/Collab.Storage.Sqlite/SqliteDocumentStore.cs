@@ -6,7 +6,8 @@ namespace Collab.Storage.Sqlite;
 /// <summary>
 /// The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a committed append survives a
 /// process or power failure. Writes go through one long-lived connection under an in-process lock (SQLite allows
-/// one writer anyway; BEGIN IMMEDIATE plus a busy timeout guard against other processes); reads use pooled
+/// one writer anyway; BEGIN IMMEDIATE plus a busy timeout guard against other processes); appends are group-committed
+/// across documents by one writer loop (one transaction, one fsync, for everything queued meanwhile); reads use pooled
 /// connections and see one consistent snapshot per call, never blocking the writer.
 /// </summary>
 public sealed partial class SqliteDocumentStore : IDocumentStore, IDocumentCatalog, IStoreHooks
@@ -98,13 +99,6 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IDocumentCatal
         }
     }
 
-    public async Task<long> AppendAsync(DocumentKey key, IReadOnlyList<UpdateRecord> updates, CancellationToken ct = default)
-    {
-        StoreGuard.Key(key);
-        StoreGuard.Updates(updates);
-        return await WriteAsync(c => AppendLocked(c, key, updates), ct).ConfigureAwait(false);
-    }
-
     public async Task CompactAsync(DocumentKey key, byte[] snapshot, long upToSeq, CancellationToken ct = default)
     {
         StoreGuard.Key(key);
@@ -120,6 +114,7 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IDocumentCatal
 
     public async ValueTask DisposeAsync()
     {
+        await StopAppendLoopAsync().ConfigureAwait(false); // appends queued before this are written first
         await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {

@@ -48,15 +48,78 @@ public abstract partial class DocumentStoreContract
         Assert.Equal(committed + 1, AssertContiguousFromOne(IdsOf(compacted)));
     }
 
-    private async Task<long> RunCrashWriterUntilKilled(int minCommits, string? hangAt = null)
+    [Fact]
+    public async Task Killing_a_process_appending_to_many_documents_at_once_loses_no_committed_update()
+    {
+        // One writer per document, all concurrent: the appends of several documents share transactions.
+        var committed = new long[Program.MultiDocuments];
+        long shared = 0;
+        var info = CrashWriterStartInfo("crash-writer-multi");
+        using var child = Process.Start(info)!;
+        var stderr = child.StandardError.ReadToEndAsync();
+        var deadline = Stopwatch.StartNew();
+
+        void Record(string line)
+        {
+            // "committed D N"; a line cut short by the kill is ignored (it only lowers what we require)
+            var parts = line.Split(' ');
+            if (parts is ["committed", var d, var n] && int.TryParse(d, out var doc) && long.TryParse(n, out var id))
+                committed[doc] = Math.Max(committed[doc], id);
+            if (parts is ["shared", var s] && long.TryParse(s, out var count)) shared = Math.Max(shared, count);
+        }
+
+        try
+        {
+            // Runs until every document has committed a fair number of batches, then kills at a random moment.
+            while (committed.Min() < 40)
+            {
+                var line = await child.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+                if (line is null) Assert.Fail($"the crash writer exited early: {await stderr}");
+                Record(line);
+                Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(60), "the crash writer is too slow");
+            }
+            await Task.Delay(Random.Shared.Next(0, 25));
+        }
+        finally
+        {
+            child.Kill(entireProcessTree: true); // SIGKILL
+            await child.WaitForExitAsync();
+        }
+        while (await child.StandardOutput.ReadLineAsync() is { } line) Record(line);
+        AssertCrashWriterSharedTransactions(shared);
+
+        for (var d = 0; d < Program.MultiDocuments; d++)
+        {
+            var doc = await Store.LoadAsync(Program.MultiDocument(d));
+            Assert.NotNull(doc);
+            var held = AssertContiguousFromOne(IdsOf(doc));
+            Assert.True(held >= committed[d], $"document {d}: update {committed[d]} was reported committed, but only {held} survived");
+            // and the document takes the next append right after what survived
+            var lastSeq = (await ((IDocumentCatalog)Store).GetInfoAsync(Program.MultiDocument(d)))!.LastSeq;
+            Assert.Equal(lastSeq + 1, await Store.AppendAsync(Program.MultiDocument(d), [Update(held + 1)]));
+        }
+    }
+
+    /// <summary>Checks the "shared N" lines of crash-writer-multi (SQLite: transactions holding several appends).</summary>
+    protected virtual void AssertCrashWriterSharedTransactions(long shared)
+    {
+    }
+
+    private ProcessStartInfo CrashWriterStartInfo(string mode)
     {
         // DOTNET_HOST_PATH is the muxer running `dotnet test`; the same one runs the child.
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
         var info = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (hangAt is not null) info.Environment["COLLAB_CRASH_HANG_AT"] = hangAt;
         info.ArgumentList.Add(typeof(Program).Assembly.Location);
-        info.ArgumentList.Add("crash-writer");
+        info.ArgumentList.Add(mode);
         foreach (var a in CrashWriterArguments()) info.ArgumentList.Add(a);
+        return info;
+    }
+
+    private async Task<long> RunCrashWriterUntilKilled(int minCommits, string? hangAt = null)
+    {
+        var info = CrashWriterStartInfo("crash-writer");
+        if (hangAt is not null) info.Environment["COLLAB_CRASH_HANG_AT"] = hangAt;
 
         using var child = Process.Start(info)!;
         var stderr = child.StandardError.ReadToEndAsync();

@@ -1,0 +1,227 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace Collab.Storage.Sqlite;
+
+// Group commit across documents. Every AppendAsync queues its batch; one writer loop takes everything queued (up to a
+// cap) and writes it in ONE transaction, so one fsync covers the appends of every document that arrived while the
+// previous transaction was committing. Each caller's task completes only once that transaction has committed, with
+// the seq of its own last update: per caller nothing changes (durable when acknowledged, seqs contiguous and
+// ascending per document, one caller's updates together and in order).
+//
+// Failures: if an append fails inside a shared transaction (or the fault hook throws there), the transaction is rolled
+// back and every append of it is retried in a transaction of its own, so only the one that fails again fails. If the
+// shared COMMIT itself fails, every append of that transaction fails (nothing of it is acknowledged; the server's
+// callers resend through the sync handshake). An append whose token is cancelled before the loop takes it is never
+// written; once taken, it completes with the transaction's outcome.
+public sealed partial class SqliteDocumentStore
+{
+    // Bounds one shared transaction; the first append is always taken, however large.
+    private const int MaxAppendsPerTransaction = 1024;
+    private const long MaxBytesPerTransaction = 32L << 20;
+
+    private readonly Channel<PendingAppend> _appends =
+        Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
+
+    private Task? _appendLoop;
+    private readonly Lock _appendLoopStart = new();
+
+    /// <summary>Transactions the append loop has committed with more than one append in them (for tests).</summary>
+    internal long SharedAppendTransactions;
+
+    public async Task<long> AppendAsync(DocumentKey key, IReadOnlyList<UpdateRecord> updates, CancellationToken ct = default)
+    {
+        StoreGuard.Key(key);
+        StoreGuard.Updates(updates);
+        ct.ThrowIfCancellationRequested();
+        if (!_migrated)
+        {
+            // Migration does synchronous I/O: keep it off the caller's thread (a document host's mailbox).
+            await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+            await MigrateAsync(ct).ConfigureAwait(false);
+        }
+
+        var pending = new PendingAppend(key, updates, ct);
+        EnsureAppendLoop();
+        if (!_appends.Writer.TryWrite(pending))
+        {
+            pending.Dispose();
+            throw new ObjectDisposedException(GetType().FullName);
+        }
+        try
+        {
+            return await pending.Done.Task.ConfigureAwait(false);
+        }
+        finally
+        {
+            pending.Dispose();
+        }
+    }
+
+    private void EnsureAppendLoop()
+    {
+        if (Volatile.Read(ref _appendLoop) is not null) return;
+        lock (_appendLoopStart)
+        {
+            _appendLoop ??= Task.Run(AppendLoopAsync);
+        }
+    }
+
+    // Called by DisposeAsync: refuses new appends and waits until every queued one is written (or failed).
+    private async Task StopAppendLoopAsync()
+    {
+        _appends.Writer.TryComplete();
+        Task? loop;
+        lock (_appendLoopStart)
+        {
+            // No loop yet: start one anyway so that an append queued in a race with disposal still completes.
+            loop = _appendLoop ??= Task.Run(AppendLoopAsync);
+        }
+        await loop.ConfigureAwait(false);
+    }
+
+    private async Task AppendLoopAsync()
+    {
+        var reader = _appends.Reader;
+        var batch = new List<PendingAppend>();
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            long bytes = 0;
+            while (batch.Count < MaxAppendsPerTransaction && bytes < MaxBytesPerTransaction && reader.TryRead(out var p))
+            {
+                if (!p.TryClaim()) continue; // cancelled while queued: never written
+                batch.Add(p);
+                bytes += StoreGuard.PayloadBytes(p.Updates);
+            }
+            if (batch.Count == 0) continue;
+
+            try
+            {
+                await _writeLock.WaitAsync().ConfigureAwait(false);
+                try
+                {
+                    WriteAppends(batch);
+                }
+                finally
+                {
+                    _writeLock.Release();
+                }
+            }
+            catch (Exception e)
+            {
+                // WriteAppends completes every append itself; this only guards against a bug leaving a caller hanging.
+                foreach (var p in batch) p.Done.TrySetException(e);
+            }
+            batch.Clear();
+        }
+    }
+
+    // Runs under _writeLock. Completes every append of the batch.
+    private void WriteAppends(List<PendingAppend> batch)
+    {
+        if (batch.Count == 1)
+        {
+            WriteAlone(batch[0]);
+            return;
+        }
+
+        var seqs = new long[batch.Count];
+        SqliteTransaction? tx = null;
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _writer ??= OpenWriter();
+            tx = _writer.BeginTransaction(deferred: false);
+            for (var i = 0; i < batch.Count; i++) seqs[i] = AppendInTransaction(_writer, tx, batch[i].Key, batch[i].Updates);
+            ((IStoreHooks)this).Fault?.Invoke(FaultPoints.AppendBeforeCommit);
+        }
+        catch (Exception e)
+        {
+            // Nothing of this transaction is kept. Retry each append alone, so that one bad append fails only its caller.
+            Discard(tx, e);
+            foreach (var p in batch) WriteAlone(p);
+            return;
+        }
+
+        try
+        {
+            tx.Commit();
+        }
+        catch (Exception e)
+        {
+            Discard(tx, e);
+            var error = e is SqliteException se ? SqliteErrors.Translate(se, DatabasePath) : e;
+            foreach (var p in batch) p.Done.TrySetException(error);
+            return;
+        }
+
+        tx.Dispose();
+        SharedAppendTransactions++;
+        for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(seqs[i]);
+    }
+
+    // One append in a transaction of its own, with the store's usual error handling (see Write).
+    private void WriteAlone(PendingAppend p)
+    {
+        try
+        {
+            p.Done.TrySetResult(Write(c => AppendLocked(c, p.Key, p.Updates)));
+        }
+        catch (Exception e)
+        {
+            p.Done.TrySetException(e);
+        }
+    }
+
+    // Rolls back a failed shared transaction. After a database error (or a failed rollback) the connection's state is
+    // unknown: drop it, and the next write opens a fresh one, as Write does.
+    private void Discard(SqliteTransaction? tx, Exception cause)
+    {
+        var drop = cause is SqliteException;
+        try
+        {
+            tx?.Dispose();
+        }
+        catch (Exception)
+        {
+            drop = true;
+        }
+        if (drop)
+        {
+            _writer?.Dispose();
+            _writer = null;
+        }
+    }
+
+    private sealed class PendingAppend : IDisposable
+    {
+        private const int Queued = 0, Claimed = 1, Cancelled = 2;
+        private int _state;
+        private readonly CancellationTokenRegistration _registration;
+
+        public PendingAppend(DocumentKey key, IReadOnlyList<UpdateRecord> updates, CancellationToken ct)
+        {
+            Key = key;
+            Updates = updates;
+            if (ct.CanBeCanceled)
+            {
+                _registration = ct.Register(static (state, token) =>
+                {
+                    var self = (PendingAppend)state!;
+                    if (Interlocked.CompareExchange(ref self._state, Cancelled, Queued) == Queued) self.Done.TrySetCanceled(token);
+                }, this);
+            }
+        }
+
+        public DocumentKey Key { get; }
+
+        public IReadOnlyList<UpdateRecord> Updates { get; }
+
+        public TaskCompletionSource<long> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>True if the append may be written: it was not cancelled, and now it cannot be any more.</summary>
+        public bool TryClaim() => Interlocked.CompareExchange(ref _state, Claimed, Queued) == Queued;
+
+        public void Dispose() => _registration.Dispose();
+    }
+}
