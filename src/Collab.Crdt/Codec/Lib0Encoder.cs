@@ -104,7 +104,9 @@ internal sealed class Lib0Encoder
     }
 
     // varString: varUint UTF-8 byte length, then the bytes. Lone surrogates become U+FFFD, as TextEncoder does.
-    public void WriteVarString(string s)
+    public void WriteVarString(string s) => WriteVarString(s.AsSpan());
+
+    public void WriteVarString(ReadOnlySpan<char> s)
     {
         if (s.Length == 0)
         {

@@ -75,7 +75,7 @@ internal sealed class UpdateEncoderV1 : UpdateEncoder
 
     public override void WriteString(string s) => RestEncoder.WriteVarString(s);
 
-    public override void WriteString(string s, int start) => RestEncoder.WriteVarString(start == 0 ? s : s[start..]);
+    public override void WriteString(string s, int start) => RestEncoder.WriteVarString(s.AsSpan(start));
 
     public override void WriteParentInfo(bool isYKey) => RestEncoder.WriteUint8(isYKey ? (byte)1 : (byte)0);
 

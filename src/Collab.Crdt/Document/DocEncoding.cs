@@ -21,7 +21,7 @@ internal static class DocEncoding
         }
     }
 
-    internal static void WriteClientsStructs(UpdateEncoder encoder, StructStore store, Dictionary<ulong, long> targetSv)
+    internal static void WriteClientsStructs(UpdateEncoder encoder, StructStore store, IReadOnlyDictionary<ulong, long> targetSv)
     {
         var sm = new List<(ulong Client, long Clock)>(store.Clients.Count);
         foreach (var (client, clock) in targetSv)

@@ -16,11 +16,11 @@ public sealed class StructStore
 
     // The state vector only changes inside transactions, so the one computed when the last transaction
     // ended is still the state when the next begins: it is reused instead of rebuilt per keystroke.
-    private Dictionary<ulong, long>? _cachedStateVector;
+    private ClockMap? _cachedStateVector;
 
-    internal Dictionary<ulong, long> CurrentStateVector() => _cachedStateVector ??= GetStateVector();
+    internal ClockMap CurrentStateVector() => _cachedStateVector ??= ClockMap.FromStore(this);
 
-    internal Dictionary<ulong, long> RefreshStateVector() => _cachedStateVector ??= GetStateVector();
+    internal ClockMap RefreshStateVector() => _cachedStateVector ??= ClockMap.FromStore(this);
 
     internal void InvalidateStateVector() => _cachedStateVector = null;
 

@@ -33,11 +33,10 @@ public sealed class Transaction
     public IReadOnlyDictionary<ulong, long> AfterState => AfterStateMap;
 
     // typed, so that internal loops enumerate without boxing
-    internal readonly Dictionary<ulong, long> BeforeStateMap;
+    internal readonly ClockMap BeforeStateMap;
 
-    internal Dictionary<ulong, long> AfterStateMap = EmptyState;
+    internal ClockMap AfterStateMap = ClockMap.Empty;
 
-    private static readonly Dictionary<ulong, long> EmptyState = [];
 
     // Almost every transaction changes one type (a keystroke in one text): that case is kept in two
     // fields, and the dictionary is built only for a second type or when someone asks for it.
@@ -146,7 +145,7 @@ public sealed class Transaction
     internal void AddChangedType(AbstractType type, string? parentSub)
     {
         var item = type.Item;
-        if (item is null || (item.Id.Clock < BeforeStateMap.GetValueOrDefault(item.Id.Client) && !item.Deleted))
+        if (item is null || (item.Id.Clock < BeforeStateMap.Get(item.Id.Client) && !item.Deleted))
         {
             if (_changed is null)
             {

@@ -31,7 +31,7 @@ internal static class TransactionCleanup
             // merge the structs this transaction added
             foreach (var (client, clock) in transaction.AfterStateMap)
             {
-                long beforeClock = transaction.BeforeStateMap.GetValueOrDefault(client);
+                long beforeClock = transaction.BeforeStateMap.Get(client);
                 if (beforeClock != clock)
                 {
                     var structs = store.Clients[client];
@@ -62,7 +62,7 @@ internal static class TransactionCleanup
             }
 
             if (!transaction.Local
-                && transaction.AfterStateMap.GetValueOrDefault(doc.ClientId) != transaction.BeforeStateMap.GetValueOrDefault(doc.ClientId))
+                && transaction.AfterStateMap.Get(doc.ClientId) != transaction.BeforeStateMap.Get(doc.ClientId))
             {
                 // another peer uses our client id: take a new one, as yjs does
                 doc.ClientId = Doc.GenerateClientId();

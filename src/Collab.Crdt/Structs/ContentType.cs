@@ -65,7 +65,7 @@ public sealed class ContentType : Content
             {
                 item.Delete(transaction);
             }
-            else if (item.Id.Clock < transaction.BeforeStateMap.GetValueOrDefault(item.Id.Client))
+            else if (item.Id.Clock < transaction.BeforeStateMap.Get(item.Id.Client))
             {
                 // this will be gc'd later and we want to merge it if possible
                 transaction.MergeStructs.Add(item);
@@ -78,7 +78,7 @@ public sealed class ContentType : Content
             {
                 item.Delete(transaction);
             }
-            else if (item.Id.Clock < transaction.BeforeStateMap.GetValueOrDefault(item.Id.Client))
+            else if (item.Id.Clock < transaction.BeforeStateMap.Get(item.Id.Client))
             {
                 transaction.MergeStructs.Add(item);
             }

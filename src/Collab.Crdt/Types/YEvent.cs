@@ -65,7 +65,7 @@ public class YEvent
     }
 
     /// <summary>Whether the struct was added in this transaction.</summary>
-    public bool Adds(AbstractStruct s) => s.Id.Clock >= Transaction.BeforeStateMap.GetValueOrDefault(s.Id.Client);
+    public bool Adds(AbstractStruct s) => s.Id.Clock >= Transaction.BeforeStateMap.Get(s.Id.Client);
 
     /// <summary>Whether the struct was deleted in this transaction.</summary>
     public bool Deletes(AbstractStruct s) => Transaction.DeleteSet.IsDeleted(s.Id);

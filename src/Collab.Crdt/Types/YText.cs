@@ -662,7 +662,7 @@ public class YText : AbstractType
         // check if another formatting item was inserted
         foreach (var (client, afterClock) in transaction.AfterStateMap)
         {
-            long clock = transaction.BeforeStateMap.GetValueOrDefault(client);
+            long clock = transaction.BeforeStateMap.Get(client);
             if (afterClock == clock)
             {
                 continue;
