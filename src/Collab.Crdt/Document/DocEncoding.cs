@@ -23,12 +23,28 @@ internal static class DocEncoding
 
     internal static void WriteClientsStructs(UpdateEncoder encoder, StructStore store, IReadOnlyDictionary<ulong, long> targetSv)
     {
-        var sm = new List<(ulong Client, long Clock)>(store.Clients.Count);
-        foreach (var (client, clock) in targetSv)
+        // per client, the clock to write from: clients the target is behind on, and clients it lacks
+        int max = store.Clients.Count;
+        var sm = max <= 16 ? stackalloc (ulong Client, long Clock)[max] : new (ulong Client, long Clock)[max];
+        int n = 0;
+        if (targetSv is ClockMap map)
         {
-            if (store.GetState(client) > clock)
+            foreach (var (client, clock) in map)
             {
-                sm.Add((client, clock));
+                if (store.GetState(client) > clock)
+                {
+                    sm[n++] = (client, clock);
+                }
+            }
+        }
+        else
+        {
+            foreach (var (client, clock) in targetSv)
+            {
+                if (store.GetState(client) > clock)
+                {
+                    sm[n++] = (client, clock);
+                }
             }
         }
 
@@ -36,13 +52,14 @@ internal static class DocEncoding
         {
             if (!targetSv.ContainsKey(client))
             {
-                sm.Add((client, 0));
+                sm[n++] = (client, 0);
             }
         }
 
-        encoder.RestEncoder.WriteVarUint((ulong)sm.Count);
-        sm.Sort(static (a, b) => b.Client.CompareTo(a.Client));
-        foreach (var (client, clock) in sm)
+        encoder.RestEncoder.WriteVarUint((ulong)n);
+        var used = sm[..n];
+        used.Sort(static (a, b) => b.Client.CompareTo(a.Client));
+        foreach (var (client, clock) in used)
         {
             WriteStructs(encoder, store.Clients[client], client, clock);
         }
