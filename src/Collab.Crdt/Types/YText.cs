@@ -169,6 +169,56 @@ public class YText : AbstractType
         });
     }
 
+    /// <summary>
+    /// Applies a Quill-style delta in one transaction (yjs <c>applyDelta</c>): inserts (strings, embeds or
+    /// types, with attributes), retains (formatting the range with their attributes) and deletes.
+    /// </summary>
+    public void ApplyDelta(IReadOnlyList<YDeltaOp> delta, bool sanitize = true)
+    {
+        if (Doc is null)
+        {
+            _pending!.Add(() => ApplyDelta(delta, sanitize));
+            return;
+        }
+
+        Doc.Transact(t =>
+        {
+            var currPos = new ItemTextListPosition(null, Start, 0);
+            for (int i = 0; i < delta.Count; i++)
+            {
+                var op = delta[i];
+                if (op.Insert is { Count: > 0 } insert)
+                {
+                    object? ins = insert[0];
+                    // yjs trims a final newline only when sanitize is off (Quill's implicit last paragraph)
+                    if (!sanitize && ins is string str && i == delta.Count - 1 && currPos.Right is null && str.EndsWith('\n'))
+                    {
+                        ins = str[..^1];
+                    }
+
+                    if (ins is not string { Length: 0 })
+                    {
+                        Content content = ins switch
+                        {
+                            string text => new ContentString(text),
+                            AbstractType type => new ContentType(type),
+                            _ => new ContentEmbed(JsValue.Normalize(ins)),
+                        };
+                        InsertContent(t, currPos, content, op.Attributes ?? new JsObject());
+                    }
+                }
+                else if (op.Retain is { } retain)
+                {
+                    FormatText(t, currPos, retain, op.Attributes ?? new JsObject());
+                }
+                else if (op.Delete is { } del)
+                {
+                    DeleteText(t, currPos, del);
+                }
+            }
+        });
+    }
+
     /// <summary>The content as a Quill-style delta (yjs <c>toDelta</c>), without snapshots.</summary>
     public List<YDeltaOp> ToDelta()
     {

@@ -270,4 +270,23 @@ public sealed class SharedTypeTests
         text.Delete(0, 2);
         Assert.Equal(2, delta![0].Delete);
     }
+
+    [Fact]
+    public void Apply_delta_inserts_formats_and_deletes_and_round_trips_through_to_delta()
+    {
+        var (a, b) = Pair();
+        var text = a.GetText("t");
+        text.ApplyDelta([
+            new YDeltaOp(Insert: ["Hello "]),
+            new YDeltaOp(Insert: ["world"], Attributes: new JsObject { ["bold"] = true }),
+            new YDeltaOp(Insert: [new JsObject { ["image"] = "x.png" }]),
+        ]);
+        text.ApplyDelta([new YDeltaOp(Retain: 2), new YDeltaOp(Delete: 3), new YDeltaOp(Retain: 1, Attributes: new JsObject { ["italic"] = true })]);
+        var delta = b.GetText("t").ToDelta();
+        Assert.Equal("He", delta[0].Insert![0]);
+        Assert.Equal(" ", delta[1].Insert![0]);
+        Assert.Equal("{\"italic\":true}", JsJson.Stringify(delta[1].Attributes));
+        Assert.Equal("world", delta[2].Insert![0]);
+        Assert.Equal("{\"image\":\"x.png\"}", JsJson.Stringify(delta[3].Insert![0]));
+    }
 }
