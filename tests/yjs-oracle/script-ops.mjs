@@ -2,6 +2,7 @@
 // doc-oracle.mjs (document model): the roots, value decoding and applyOp. See oracle.mjs for the format.
 import * as Y from 'yjs'
 
+const toB64 = (u8) => Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength).toString('base64')
 const fromB64 = (s) => {
   if (typeof s !== 'string') throw new Error('expected a base64 string')
   const buf = Buffer.from(s, 'base64')
@@ -213,4 +214,114 @@ const applyOp = (doc, tr, op) => {
   return true
 }
 
-export { fromB64, ROOTS, defineRoots, toValue, toType, toJson, toAttrs, collectTypes, KIND_TEST, OP_KIND, nat, range, insertJsonContent, applyOp }
+const REMOTE = 'remote'
+
+// Runs a history script; describePeer(doc) adds fields to each peer's result. checkClientIds refuses a
+// history in which yjs renamed a peer (it does when a peer receives unknown structs under its own id).
+const runHistory = (script, { describePeer = () => ({}), checkClientIds = true } = {}) => {
+  if (script === null || typeof script !== 'object') throw new Error('script must be an object')
+  const updates = []
+  let stepIndex = -1
+  const peers = script.peers.map((p, i) => {
+    const doc = new Y.Doc({ gc: p.gc !== false, guid: 'peer-' + i })
+    doc.clientID = nat(p.client)
+    defineRoots(doc)
+    const peer = { doc, log: [] }
+    // 'update' and 'updateV2' fire for the same transaction; pair them by it.
+    const byTransaction = new WeakMap()
+    const record = (field) => (u, origin, _doc, tr) => {
+      let rec = byTransaction.get(tr)
+      if (rec === undefined) {
+        rec = { peer: i, step: stepIndex, local: origin !== REMOTE, v1: null, v2: null }
+        byTransaction.set(tr, rec)
+        updates.push(rec)
+        peer.log.push(rec)
+      }
+      rec[field] = u
+    }
+    doc.on('update', record('v1'))
+    doc.on('updateV2', record('v2'))
+    return peer
+  })
+  const peerAt = (i) => {
+    const p = peers[nat(i)]
+    if (p === undefined) throw new Error('no peer ' + i)
+    return p
+  }
+  let skipped = 0
+  for (const step of script.steps) {
+    stepIndex++
+    switch (step.kind) {
+      case 'txn': {
+        const { doc } = peerAt(step.peer)
+        doc.transact(tr => {
+          for (const op of step.ops) if (!applyOp(doc, tr, op)) skipped++
+        })
+        break
+      }
+      case 'deliver': {
+        const from = peerAt(step.from)
+        const to = peerAt(step.to).doc
+        if (from.log.length === 0) break
+        const picked = step.picks.map(r => from.log[nat(r) % from.log.length])
+        const v1s = picked.map(r => r.v1)
+        const v2s = picked.map(r => r.v2)
+        switch (step.mode) {
+          case 'each': for (const u of v1s) Y.applyUpdate(to, u, REMOTE); break
+          case 'eachV2': for (const u of v2s) Y.applyUpdateV2(to, u, REMOTE); break
+          case 'merged': Y.applyUpdate(to, Y.mergeUpdates(v1s), REMOTE); break
+          case 'mergedV2': Y.applyUpdateV2(to, Y.mergeUpdatesV2(v2s), REMOTE); break
+          case 'diff': Y.applyUpdate(to, Y.diffUpdate(Y.mergeUpdates(v1s), Y.encodeStateVector(to)), REMOTE); break
+          case 'diffV2': Y.applyUpdateV2(to, Y.diffUpdateV2(Y.mergeUpdatesV2(v2s), Y.encodeStateVector(to)), REMOTE); break
+          default: throw new Error('unknown deliver mode ' + step.mode)
+        }
+        break
+      }
+      case 'state': {
+        const from = peerAt(step.from).doc
+        const to = peerAt(step.to).doc
+        const sv = Y.encodeStateVector(to)
+        if (step.v2) Y.applyUpdateV2(to, Y.encodeStateAsUpdateV2(from, sv), REMOTE)
+        else Y.applyUpdate(to, Y.encodeStateAsUpdate(from, sv), REMOTE)
+        break
+      }
+      default: throw new Error('unknown step kind ' + step.kind)
+    }
+  }
+  if (script.finalSync) {
+    stepIndex++
+    // Two rounds: the first may leave structs pending on peers that were synced early in the round.
+    for (let round = 0; round < 2; round++) {
+      for (const a of peers) {
+        for (const b of peers) {
+          if (a !== b) Y.applyUpdate(b.doc, Y.encodeStateAsUpdate(a.doc, Y.encodeStateVector(b.doc)), REMOTE)
+        }
+      }
+    }
+  }
+  for (const [i, p] of (checkClientIds ? peers.entries() : [])) {
+    // yjs renames a peer that receives unknown structs under its own id; the history would be meaningless.
+    if (p.doc.clientID !== script.peers[i].client) throw new Error('peer ' + i + ' changed its client id')
+  }
+  const result = {
+    updates: updates.map(r => ({
+      peer: r.peer,
+      step: r.step,
+      local: r.local,
+      v1: toB64(r.v1 ?? Y.convertUpdateFormatV2ToV1(r.v2)),
+      v2: toB64(r.v2 ?? Y.convertUpdateFormatV1ToV2(r.v1))
+    })),
+    peers: peers.map(p => ({
+      client: p.doc.clientID,
+      stateV1: toB64(Y.encodeStateAsUpdate(p.doc)),
+      stateV2: toB64(Y.encodeStateAsUpdateV2(p.doc)),
+      sv: toB64(Y.encodeStateVector(p.doc)),
+      ...describePeer(p.doc)
+    })),
+    skipped
+  }
+  for (const p of peers) p.doc.destroy()
+  return result
+}
+
+export { runHistory, toB64, fromB64, ROOTS, defineRoots, toValue, toType, toJson, toAttrs, collectTypes, KIND_TEST, OP_KIND, nat, range, insertJsonContent, applyOp }
