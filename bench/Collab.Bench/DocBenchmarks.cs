@@ -1,3 +1,4 @@
+using Collab.Cli.Trace;
 using BenchmarkDotNet.Attributes;
 using Collab.Crdt;
 
@@ -14,13 +15,13 @@ namespace Collab.Bench;
 [IterationCount(7)]
 public class DocBenchmarks
 {
-    private BenchTrace _b4 = null!;
+    private EditingTrace _b4 = null!;
     private byte[] _s1 = null!;
 
     [GlobalSetup]
     public void Setup()
     {
-        _b4 = BenchTrace.Load("automerge-paper");
+        _b4 = EditingTrace.Load(Path.Combine(BenchInputs.SharedTraces(), "sequential", "automerge-paper.json.gz"));
         _s1 = BenchInputs.Load("S1.v2").Update;
 
         // A wrong result would make the timings meaningless.
@@ -42,7 +43,7 @@ public class DocBenchmarks
     }
 
     /// <summary>The B4 procedure; also what <see cref="MemoryProbe"/> measures the result of.</summary>
-    internal static Doc ReplayB4(BenchTrace trace)
+    internal static Doc ReplayB4(EditingTrace trace)
     {
         var doc = new Doc(new DocOptions { ClientId = 1 });
         var text = doc.GetText("text");

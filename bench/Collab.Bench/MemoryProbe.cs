@@ -1,3 +1,4 @@
+using Collab.Cli.Trace;
 using System.Globalization;
 
 namespace Collab.Bench;
@@ -12,7 +13,7 @@ internal static class MemoryProbe
 {
     public static void Run(TextWriter output)
     {
-        var trace = BenchTrace.Load("automerge-paper");
+        var trace = EditingTrace.Load(Path.Combine(BenchInputs.SharedTraces(), "sequential", "automerge-paper.json.gz"));
         GC.KeepAlive(DocBenchmarks.ReplayB4(trace));
 
         // Each document stays referenced to the end, as in doc.mjs.
