@@ -1,6 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Collab.Crdt.Tests.Oracle;
@@ -23,163 +20,24 @@ public sealed record DocUpdateEvent(int Peer, int Step, bool Local, byte[] V1, b
 public sealed record DocRun(IReadOnlyList<DocUpdateEvent> Updates, IReadOnlyList<DocPeerState> Peers, int Skipped);
 
 /// <summary>
-/// Real yjs 13.6.33 running document-model scripts (<c>tests/yjs-oracle/doc-oracle.mjs</c>) in a long-lived Node
-/// process, one request at a time. The process plumbing is a cut-down copy of <see cref="YjsOracle"/>'s.
+/// The document-model oracle: <c>tests/yjs-oracle/doc-oracle.mjs</c> (history scripts run in real yjs, with every
+/// peer's JSON and structural dump), in the same kind of long-lived process as <see cref="YjsOracle"/>.
 /// </summary>
-public sealed class DocOracle : IDisposable
+public sealed class DocOracle
 {
-    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
-    private static readonly Lazy<DocOracle> SharedInstance = new(CreateShared, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<DocOracle> SharedInstance = new(() => new DocOracle(YjsOracle.StartShared("doc-oracle.mjs")), LazyThreadSafetyMode.ExecutionAndPublication);
 
-    private readonly object _lock = new();
-    private readonly Queue<string> _stderrTail = new();
-    private Process? _process;
-    private long _nextId;
-    private bool _disposed;
+    private readonly YjsOracle _process;
 
-    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    private DocOracle(YjsOracle process) => _process = process;
 
-    /// <summary>The process shared by every test of the run, started on first use and killed when the host exits.</summary>
+    /// <summary>The process shared by every test of the run, started on first use.</summary>
     public static DocOracle Shared => SharedInstance.Value;
-
-    private static DocOracle CreateShared()
-    {
-        var oracle = new DocOracle();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => oracle.Dispose();
-        return oracle;
-    }
-
-    private Process EnsureStarted()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_process is { HasExited: false })
-        {
-            return _process;
-        }
-
-        var dir = Path.Combine(YjsOracle.RepositoryRoot, "tests", "yjs-oracle");
-        if (!Directory.Exists(Path.Combine(dir, "node_modules", "yjs")))
-        {
-            throw new InvalidOperationException(
-                "The yjs oracle's packages are not installed (tests/yjs-oracle/node_modules is missing). " +
-                "Run `npm ci --prefix tests/yjs-oracle` from the repository root (Node 20), then run the tests again.");
-        }
-
-        var node = Environment.GetEnvironmentVariable("COLLAB_NODE") is { Length: > 0 } custom ? custom : "node";
-        var psi = new ProcessStartInfo(node)
-        {
-            WorkingDirectory = dir,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardInputEncoding = Utf8NoBom,
-            StandardOutputEncoding = Utf8NoBom,
-            StandardErrorEncoding = Utf8NoBom,
-        };
-        psi.ArgumentList.Add("doc-oracle.mjs");
-        try
-        {
-            _process = Process.Start(psi) ?? throw new InvalidOperationException("Process.Start returned null.");
-        }
-        catch (Win32Exception e)
-        {
-            throw new InvalidOperationException(
-                $"Could not start `{node}` for the yjs document oracle: {e.Message}. Install Node 20 and put it on PATH " +
-                "(or point COLLAB_NODE at it).", e);
-        }
-
-        var process = _process;
-        var stderr = new Thread(() =>
-        {
-            try
-            {
-                while (process.StandardError.ReadLine() is { } line)
-                {
-                    lock (_stderrTail)
-                    {
-                        _stderrTail.Enqueue(line);
-                        while (_stderrTail.Count > 40)
-                        {
-                            _stderrTail.Dequeue();
-                        }
-                    }
-                }
-            }
-            catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
-            {
-            }
-        }) { IsBackground = true, Name = "doc-oracle stderr" };
-        stderr.Start();
-        return process;
-    }
-
-    private string StderrTail()
-    {
-        lock (_stderrTail)
-        {
-            return _stderrTail.Count == 0 ? "" : Environment.NewLine + "doc-oracle stderr:" + Environment.NewLine + string.Join(Environment.NewLine, _stderrTail);
-        }
-    }
-
-    /// <summary>Sends one request and waits for its answer; a wedged process is killed and restarted on the next call.</summary>
-    public JsonElement Call(string op, JsonObject? args = null)
-    {
-        lock (_lock)
-        {
-            var process = EnsureStarted();
-            var request = args is null ? new JsonObject() : (JsonObject)args.DeepClone();
-            var id = ++_nextId;
-            request["id"] = id;
-            request["op"] = op;
-            string? line;
-            try
-            {
-                process.StandardInput.Write(request.ToJsonString());
-                process.StandardInput.Write('\n');
-                process.StandardInput.Flush();
-                var read = process.StandardOutput.ReadLineAsync();
-                if (!read.Wait(RequestTimeout))
-                {
-                    Kill(process);
-                    throw new YjsOracleException(op, $"no answer within {RequestTimeout.TotalSeconds:0} s; the doc oracle was killed." + StderrTail());
-                }
-
-                line = read.Result;
-            }
-            catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
-            {
-                Kill(process);
-                throw new YjsOracleException(op, "the doc oracle pipe broke: " + e.Message + StderrTail());
-            }
-
-            if (line is null)
-            {
-                Kill(process);
-                throw new YjsOracleException(op, "the doc oracle exited" + StderrTail());
-            }
-
-            using var doc = JsonDocument.Parse(line);
-            var response = doc.RootElement.Clone();
-            if (response.GetProperty("id").GetInt64() != id)
-            {
-                Kill(process);
-                throw new YjsOracleException(op, "the doc oracle answered out of order: " + line);
-            }
-
-            if (response.GetProperty("ok").ValueKind == JsonValueKind.True)
-            {
-                return response.GetProperty("result");
-            }
-
-            throw new YjsOracleException(op, response.GetProperty("error").GetString() ?? "");
-        }
-    }
 
     /// <summary>Runs a history script (see oracle.mjs for the format) in yjs.</summary>
     public DocRun Run(JsonObject script)
     {
-        var result = Call("run", new JsonObject { ["script"] = script.DeepClone() });
+        var result = _process.CallAsync("run", new JsonObject { ["script"] = script.DeepClone() }).GetAwaiter().GetResult();
         var updates = new List<DocUpdateEvent>();
         foreach (var u in result.GetProperty("updates").EnumerateArray())
         {
@@ -229,43 +87,6 @@ public sealed class DocOracle : IDisposable
         catch (InvalidOperationException)
         {
             return "raw:" + e.GetRawText();
-        }
-    }
-
-    private void Kill(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-        catch (Exception e) when (e is InvalidOperationException or Win32Exception or NotSupportedException)
-        {
-        }
-
-        if (ReferenceEquals(_process, process))
-        {
-            _process = null;
-        }
-    }
-
-    public void Dispose()
-    {
-        lock (_lock)
-        {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
-            if (_process is { } p)
-            {
-                Kill(p);
-                p.Dispose();
-            }
         }
     }
 }

@@ -27,6 +27,7 @@ public sealed class YjsOracle : IDisposable
     private readonly ConcurrentDictionary<long, Pending> _pending = new();
     private readonly ConcurrentQueue<string> _stderrTail = new();
     private readonly string _oracleDir;
+    private readonly string _script;
     private long _nextId;
     private Process? _process;
     private bool _disposed;
@@ -37,18 +38,19 @@ public sealed class YjsOracle : IDisposable
     /// </summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(120);
 
-    private YjsOracle(string oracleDir)
+    private YjsOracle(string oracleDir, string script)
     {
         _oracleDir = oracleDir;
+        _script = script;
     }
 
     /// <summary>The process shared by every test of the run, started on first use.</summary>
     public static YjsOracle Shared => SharedInstance.Value;
 
-    /// <summary>Starts a private oracle process; the caller disposes it.</summary>
-    public static YjsOracle Start()
+    /// <summary>Starts a private oracle process running <paramref name="script"/> (same protocol); the caller disposes it.</summary>
+    public static YjsOracle Start(string script = "oracle.mjs")
     {
-        var oracle = new YjsOracle(FindOracleDirectory());
+        var oracle = new YjsOracle(FindOracleDirectory(script), script);
         oracle.EnsureStarted();
         return oracle;
     }
@@ -56,9 +58,12 @@ public sealed class YjsOracle : IDisposable
     /// <summary>The folder that holds <c>Collab.sln</c>, found by walking up from the test binaries.</summary>
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
-    private static YjsOracle CreateShared()
+    private static YjsOracle CreateShared() => StartShared("oracle.mjs");
+
+    /// <summary>A process for the whole test run: disposed when the process exits.</summary>
+    internal static YjsOracle StartShared(string script)
     {
-        var oracle = Start();
+        var oracle = Start(script);
         // A lazy static has no owner to dispose it; without this the node process would outlive a crashed host
         // until it notices that stdin closed.
         AppDomain.CurrentDomain.ProcessExit += (_, _) => oracle.Dispose();
@@ -79,12 +84,12 @@ public sealed class YjsOracle : IDisposable
             $"Could not find Collab.sln above {AppContext.BaseDirectory}; the yjs oracle runs from the repository checkout.");
     }
 
-    private static string FindOracleDirectory()
+    private static string FindOracleDirectory(string script)
     {
         var dir = Path.Combine(RepositoryRoot, "tests", "yjs-oracle");
-        if (!File.Exists(Path.Combine(dir, "oracle.mjs")))
+        if (!File.Exists(Path.Combine(dir, script)))
         {
-            throw new InvalidOperationException($"The yjs oracle script is missing: {Path.Combine(dir, "oracle.mjs")}.");
+            throw new InvalidOperationException($"The yjs oracle script is missing: {Path.Combine(dir, script)}.");
         }
 
         if (!Directory.Exists(Path.Combine(dir, "node_modules", "yjs")) || !Directory.Exists(Path.Combine(dir, "node_modules", "lib0")))
@@ -119,7 +124,7 @@ public sealed class YjsOracle : IDisposable
                 StandardOutputEncoding = Utf8NoBom,
                 StandardErrorEncoding = Utf8NoBom,
             };
-            psi.ArgumentList.Add("oracle.mjs");
+            psi.ArgumentList.Add(_script);
 
             Process process;
             try
