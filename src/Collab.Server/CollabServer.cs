@@ -1,6 +1,7 @@
 using Collab.Server.Auth;
 using Collab.Server.Documents;
 using Collab.Server.Endpoints;
+using Collab.Server.Events;
 using Collab.Server.Logging;
 using Collab.Server.Options;
 using Collab.Server.Storage;
@@ -30,6 +31,7 @@ public static class CollabServer
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<TokenValidator>();
         StorageSetup.AddCollabStorage(builder.Services, options);
+        builder.Services.AddSingleton<IWorkspaceEvents>(NullWorkspaceEvents.Instance);
         builder.Services.AddSingleton<DocumentRegistry>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DocumentRegistry>());
 
