@@ -12,8 +12,11 @@ public sealed class ClockMap : IReadOnlyDictionary<ulong, long>
 {
     internal static readonly ClockMap Empty = new([], [], 0);
 
-    private readonly ulong[] _clients;
-    private readonly long[] _clocks;
+    // One client (a document edited by one peer, the common case per keystroke) needs no arrays.
+    private readonly ulong _client0;
+    private readonly long _clock0;
+    private readonly ulong[]? _clients;
+    private readonly long[]? _clocks;
     private readonly int _count;
     private Dictionary<ulong, int>? _index;
 
@@ -24,12 +27,32 @@ public sealed class ClockMap : IReadOnlyDictionary<ulong, long>
         _count = count;
     }
 
+    private ClockMap(ulong client, long clock)
+    {
+        _client0 = client;
+        _clock0 = clock;
+        _count = 1;
+    }
+
+    private ulong ClientAt(int i) => _clients is null ? _client0 : _clients[i];
+
+    private long ClockAt(int i) => _clocks is null ? _clock0 : _clocks[i];
+
     internal static ClockMap FromStore(StructStore store)
     {
         int n = store.Clients.Count;
         if (n == 0)
         {
             return Empty;
+        }
+
+        if (n == 1)
+        {
+            foreach (var (client, structs) in store.Clients)
+            {
+                var only = structs[^1];
+                return new ClockMap(client, only.Id.Clock + only.Length);
+            }
         }
 
         var clients = new ulong[n];
@@ -50,9 +73,9 @@ public sealed class ClockMap : IReadOnlyDictionary<ulong, long>
 
     public long this[ulong key] => TryGetValue(key, out long v) ? v : throw new KeyNotFoundException($"Client {key} is not in the state vector.");
 
-    public IEnumerable<ulong> Keys => _clients.Take(_count);
+    public IEnumerable<ulong> Keys => ToDictionary().Keys;
 
-    public IEnumerable<long> Values => _clocks.Take(_count);
+    public IEnumerable<long> Values => ToDictionary().Values;
 
     public bool ContainsKey(ulong key) => IndexOf(key) >= 0;
 
@@ -65,7 +88,7 @@ public sealed class ClockMap : IReadOnlyDictionary<ulong, long>
             return false;
         }
 
-        value = _clocks[i];
+        value = ClockAt(i);
         return true;
     }
 
@@ -73,11 +96,16 @@ public sealed class ClockMap : IReadOnlyDictionary<ulong, long>
     public long Get(ulong client)
     {
         int i = IndexOf(client);
-        return i < 0 ? 0 : _clocks[i];
+        return i < 0 ? 0 : ClockAt(i);
     }
 
     private int IndexOf(ulong client)
     {
+        if (_clients is null)
+        {
+            return _count == 1 && _client0 == client ? 0 : -1;
+        }
+
         if (_count <= 8)
         {
             for (int i = 0; i < _count; i++)
@@ -116,7 +144,7 @@ public sealed class ClockMap : IReadOnlyDictionary<ulong, long>
         var d = new Dictionary<ulong, long>(_count);
         for (int i = 0; i < _count; i++)
         {
-            d[_clients[i]] = _clocks[i];
+            d[ClientAt(i)] = ClockAt(i);
         }
 
         return d;
@@ -126,7 +154,7 @@ public sealed class ClockMap : IReadOnlyDictionary<ulong, long>
     {
         private int _i = -1;
 
-        public readonly KeyValuePair<ulong, long> Current => new(map._clients[_i], map._clocks[_i]);
+        public readonly KeyValuePair<ulong, long> Current => new(map.ClientAt(_i), map.ClockAt(_i));
 
         readonly object IEnumerator.Current => Current;
 

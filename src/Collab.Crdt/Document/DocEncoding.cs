@@ -6,7 +6,7 @@ namespace Collab.Crdt;
 internal static class DocEncoding
 {
     // Per client: structs from clock on. The first struct may be written at an offset, which slices it.
-    private static void WriteStructs(UpdateEncoder encoder, List<AbstractStruct> structs, ulong client, long clock)
+    private static void WriteStructs(UpdateEncoder encoder, StructList structs, ulong client, long clock)
     {
         clock = Math.Max(clock, structs[0].Id.Clock);
         int start = StructStore.FindIndex(structs, clock);
@@ -300,7 +300,7 @@ internal static class DocEncoding
                 {
                     // the remaining structs of this client cannot be applied either
                     inapplicable.I--;
-                    restStructs.Clients[client] = inapplicable.Refs.GetRange(inapplicable.I, inapplicable.Refs.Count - inapplicable.I);
+                    restStructs.Clients[client] = StructList.FromRange(inapplicable.Refs, inapplicable.I, inapplicable.Refs.Count - inapplicable.I);
                     clientsStructRefs.Remove(client);
                     inapplicable.I = 0;
                     inapplicable.Refs = [];

@@ -6,7 +6,7 @@ namespace Collab.Crdt;
 /// </summary>
 public sealed class StructStore
 {
-    internal readonly Dictionary<ulong, List<AbstractStruct>> Clients = [];
+    internal readonly Dictionary<ulong, StructList> Clients = [];
 
     /// <summary>Structs that could not be integrated yet (a v2 update) and, per client, the lowest missing clock.</summary>
     internal (Dictionary<ulong, long> Missing, byte[] Update)? PendingStructs;
@@ -67,51 +67,12 @@ public sealed class StructStore
         structs.Add(s);
     }
 
-    /// <summary>Binary search with a pivot guess, as yjs <c>findIndexSS</c>.</summary>
-    internal static int FindIndex(List<AbstractStruct> structs, long clock)
-    {
-        int left = 0;
-        int right = structs.Count - 1;
-        var mid = structs[right];
-        long midClock = mid.Id.Clock;
-        if (midClock == clock)
-        {
-            return right;
-        }
-
-        int midIndex = (int)((double)clock / (midClock + mid.Length - 1) * right);
-        while (left <= right)
-        {
-            if (midIndex < left || midIndex > right)
-            {
-                midIndex = (left + right) / 2;
-            }
-
-            mid = structs[midIndex];
-            midClock = mid.Id.Clock;
-            if (midClock <= clock)
-            {
-                if (clock < midClock + mid.Length)
-                {
-                    return midIndex;
-                }
-
-                left = midIndex + 1;
-            }
-            else
-            {
-                right = midIndex - 1;
-            }
-
-            midIndex = (left + right) / 2;
-        }
-
-        throw new InvalidOperationException($"Clock {clock} is not in the struct store.");
-    }
+    /// <summary>The index of the struct holding <paramref name="clock"/> (yjs <c>findIndexSS</c>).</summary>
+    internal static int FindIndex(StructList structs, long clock) => structs.FindIndex(clock);
 
     internal AbstractStruct Find(Id id) => Clients[id.Client][FindIndex(Clients[id.Client], id.Clock)];
 
-    internal static int FindIndexCleanStart(Transaction transaction, List<AbstractStruct> structs, long clock)
+    internal static int FindIndexCleanStart(Transaction transaction, StructList structs, long clock)
     {
         int index = FindIndex(structs, clock);
         var s = structs[index];
@@ -150,7 +111,7 @@ public sealed class StructStore
     }
 
     /// <summary>Calls <paramref name="f"/> for every struct in [clockStart, clockStart+len), splitting at both ends.</summary>
-    internal static void IterateStructs(Transaction transaction, List<AbstractStruct> structs, long clockStart, long len, Action<AbstractStruct> f)
+    internal static void IterateStructs(Transaction transaction, StructList structs, long clockStart, long len, Action<AbstractStruct> f)
     {
         if (len == 0)
         {

@@ -122,7 +122,7 @@ internal static class TransactionCleanup
     }
 
     /// <summary>Merges structs[pos] into its left neighbours where possible; returns how many were merged away.</summary>
-    internal static int TryToMergeWithLefts(List<AbstractStruct> structs, int pos)
+    internal static int TryToMergeWithLefts(StructList structs, int pos)
     {
         int i = pos;
         for (; i > 0; i--)

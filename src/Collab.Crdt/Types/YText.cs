@@ -79,7 +79,7 @@ public class YText : AbstractType
             }
             else
             {
-                _pending!.Add(() => Insert(index, text, attributes));
+                DeferInsert(index, text, attributes);
             }
 
             return;
@@ -87,6 +87,16 @@ public class YText : AbstractType
 
         Doc.Transact((Text: this, Index: index, Str: text, Attributes: attributes), static (t, s) => s.Text.InsertTextAt(t, s.Index, s.Str, s.Attributes));
     }
+
+    // Edits of a text not yet in a document run when it is integrated. They live in their own methods
+    // because a lambda capturing a method's parameters allocates its closure on every call of that method.
+    private void DeferInsert(long index, string text, JsObject? attributes) => _pending!.Add(() => Insert(index, text, attributes));
+
+    private void DeferInsertEmbed(long index, object embed, JsObject? attributes) => _pending!.Add(() => InsertEmbed(index, embed, attributes));
+
+    private void DeferFormat(long index, long length, JsObject attributes) => _pending!.Add(() => Format(index, length, attributes));
+
+    private void DeferApplyDelta(IReadOnlyList<YDeltaOp> delta, bool sanitize) => _pending!.Add(() => ApplyDelta(delta, sanitize));
 
     private void InsertTextAt(Transaction t, long index, string text, JsObject? attributes)
     {
@@ -115,7 +125,7 @@ public class YText : AbstractType
         attributes ??= new JsObject();
         if (Doc is null)
         {
-            _pending!.Add(() => InsertEmbed(index, embed, attributes));
+            DeferInsertEmbed(index, embed, attributes);
             return;
         }
 
@@ -153,7 +163,7 @@ public class YText : AbstractType
 
         if (Doc is null)
         {
-            _pending!.Add(() => Format(index, length, attributes));
+            DeferFormat(index, length, attributes);
             return;
         }
 
@@ -177,7 +187,7 @@ public class YText : AbstractType
     {
         if (Doc is null)
         {
-            _pending!.Add(() => ApplyDelta(delta, sanitize));
+            DeferApplyDelta(delta, sanitize);
             return;
         }
 
