@@ -148,6 +148,16 @@ internal sealed class StructList : IEnumerable<AbstractStruct>
             throw new InvalidOperationException($"Clock {clock} is not in the struct store.");
         }
 
+        // most lookups are at the end (what a transaction added) or near the previous one
+        if (_chunks[hi].Items[0].Id.Clock <= clock)
+        {
+            lo = hi;
+        }
+        else if (_cursor < hi && _chunks[_cursor].Items[0].Id.Clock <= clock && _chunks[_cursor + 1].Items[0].Id.Clock > clock)
+        {
+            lo = hi = _cursor;
+        }
+
         while (lo < hi)
         {
             int mid = (lo + hi + 1) >>> 1;

@@ -25,7 +25,14 @@ public sealed class Transaction
     /// <summary>True for edits made on this document, false for applied updates.</summary>
     public bool Local { get; internal set; }
 
-    public DeleteSet DeleteSet { get; } = new();
+    /// <summary>What this transaction deleted.</summary>
+    public DeleteSet DeleteSet => _deleteSet ??= new();
+
+    // created on the first deletion: most keystrokes delete nothing
+    private DeleteSet? _deleteSet;
+
+    /// <summary>The delete set if anything was deleted, else null (without creating one).</summary>
+    internal DeleteSet? DeletesOrNull => _deleteSet;
 
     /// <summary>Per client, the clock before the transaction. Shared with the store's cache: never modify it.</summary>
     public IReadOnlyDictionary<ulong, long> BeforeState => BeforeStateMap;
@@ -110,29 +117,37 @@ public sealed class Transaction
         _changed.Remove(type);
     }
 
-    // Most transactions are a keystroke: the collections below are created on first use.
-    private Dictionary<AbstractType, List<YEvent>>? _changedParentTypes;
+    // Most transactions are a keystroke: the collections below are created on first use, and the ones a
+    // keystroke never needs share one holder, which keeps the transaction object small.
     private List<Item>? _mergeStructs;
-    private HashSet<Doc>? _subdocsAdded;
-    private HashSet<Doc>? _subdocsRemoved;
-    private HashSet<Doc>? _subdocsLoaded;
+    private RareParts? _rare;
+
+    private sealed class RareParts
+    {
+        public Dictionary<AbstractType, List<YEvent>>? ChangedParentTypes;
+        public HashSet<Doc>? SubdocsAdded;
+        public HashSet<Doc>? SubdocsRemoved;
+        public HashSet<Doc>? SubdocsLoaded;
+    }
+
+    private RareParts Rare => _rare ??= new();
 
     /// <summary>Every type (and its ancestors) that received events in this transaction.</summary>
-    public Dictionary<AbstractType, List<YEvent>> ChangedParentTypes => _changedParentTypes ??= new(ReferenceEqualityComparer.Instance);
+    public Dictionary<AbstractType, List<YEvent>> ChangedParentTypes => Rare.ChangedParentTypes ??= new(ReferenceEqualityComparer.Instance);
 
-    internal bool HasChangedParentTypes => _changedParentTypes is { Count: > 0 };
+    internal bool HasChangedParentTypes => _rare?.ChangedParentTypes is { Count: > 0 };
 
     internal List<Item> MergeStructs => _mergeStructs ??= [];
 
     internal bool HasMergeStructs => _mergeStructs is { Count: > 0 };
 
-    internal HashSet<Doc> SubdocsAdded => _subdocsAdded ??= new(ReferenceEqualityComparer.Instance);
+    internal HashSet<Doc> SubdocsAdded => Rare.SubdocsAdded ??= new(ReferenceEqualityComparer.Instance);
 
-    internal HashSet<Doc> SubdocsRemoved => _subdocsRemoved ??= new(ReferenceEqualityComparer.Instance);
+    internal HashSet<Doc> SubdocsRemoved => Rare.SubdocsRemoved ??= new(ReferenceEqualityComparer.Instance);
 
-    internal HashSet<Doc> SubdocsLoaded => _subdocsLoaded ??= new(ReferenceEqualityComparer.Instance);
+    internal HashSet<Doc> SubdocsLoaded => Rare.SubdocsLoaded ??= new(ReferenceEqualityComparer.Instance);
 
-    internal bool HasSubdocChanges => _subdocsAdded is { Count: > 0 } || _subdocsRemoved is { Count: > 0 } || _subdocsLoaded is { Count: > 0 };
+    internal bool HasSubdocChanges => _rare is { } r && (r.SubdocsAdded is { Count: > 0 } || r.SubdocsRemoved is { Count: > 0 } || r.SubdocsLoaded is { Count: > 0 });
 
     internal bool NeedFormattingCleanup { get; set; }
 
@@ -184,7 +199,8 @@ public sealed class Transaction
     /// <summary>The update this transaction produced, or null if it changed nothing (yjs <c>writeUpdateMessageFromTransaction</c>).</summary>
     internal byte[]? EncodeUpdate(UpdateFormat format)
     {
-        bool changed = !DeleteSet.IsEmpty;
+        var deletes = _deleteSet;
+        bool changed = deletes is { IsEmpty: false };
         if (!changed)
         {
             foreach (var (client, clock) in AfterStateMap)
@@ -202,10 +218,10 @@ public sealed class Transaction
             return null;
         }
 
-        DeleteSet.SortAndMerge();
+        deletes?.SortAndMerge();
         var encoder = format == UpdateFormat.V1 ? Doc.RentV1Encoder() : UpdateEncoder.Create(format);
         DocEncoding.WriteClientsStructs(encoder, Doc.Store, BeforeStateMap);
-        DeleteSet.Write(encoder);
+        (deletes ?? DeleteSet.Empty).Write(encoder);
         return encoder.ToArray();
     }
 }

@@ -7,10 +7,9 @@ internal static class TransactionCleanup
     {
         var doc = transaction.Doc;
         var store = doc.Store;
-        var ds = transaction.DeleteSet;
         try
         {
-            ds.SortAndMerge();
+            transaction.DeletesOrNull?.SortAndMerge();
             transaction.AfterStateMap = store.RefreshStateVector();
             CallObservers(transaction);
             doc.RaiseAfterTransaction(transaction);
@@ -21,6 +20,8 @@ internal static class TransactionCleanup
         }
         finally
         {
+            // read again: observers and the formatting cleanup may have deleted more
+            var ds = transaction.DeletesOrNull ?? DeleteSet.Empty;
             if (doc.Gc)
             {
                 TryGcDeleteSet(ds, store, doc.GcFilter);

@@ -53,6 +53,15 @@ public sealed class ContentString : Content
     // A cut inside a surrogate pair replaces both halves with U+FFFD, as yjs does.
     internal override Content Splice(long offset)
     {
+        int cut = (int)offset;
+        if (_sb is { } sb && !char.IsHighSurrogate(sb[cut - 1]))
+        {
+            // a merged run: cut the builder instead of materializing the whole run as a string
+            var tail = new ContentString(sb.ToString(cut, sb.Length - cut));
+            sb.Length = cut;
+            return tail;
+        }
+
         string s = Str;
         int off = (int)offset;
         string left = s[..off];

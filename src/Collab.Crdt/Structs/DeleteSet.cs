@@ -11,6 +11,9 @@ public readonly record struct DeleteItem(long Clock, long Len);
 /// </summary>
 public sealed class DeleteSet
 {
+    /// <summary>Shared and never written: for code that only reads a delete set that may not exist.</summary>
+    internal static readonly DeleteSet Empty = new();
+
     private Dictionary<ulong, List<DeleteItem>>? _clients;
 
     // created on first use: most transactions delete nothing

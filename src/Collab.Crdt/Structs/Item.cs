@@ -14,8 +14,14 @@ public sealed partial class Item : AbstractStruct
     private const byte CountableBit = 2;
     private const byte DeletedBit = 4;
     private const byte MarkerBit = 8;
+    private const byte HasOriginBit = 16;
+    private const byte HasRightOriginBit = 32;
 
     private byte _flags;
+
+    // Not Id?: a nullable Id takes 24 bytes with padding, and a document holds one item per run of text.
+    private Id _origin;
+    private Id _rightOrigin;
 
     internal Item(Id id, Id? origin, Id? rightOrigin, object? parent, string? parentSub, Content content)
         : this(id, null, origin, null, rightOrigin, parent, parentSub, content)
@@ -32,14 +38,34 @@ public sealed partial class Item : AbstractStruct
         Parent = parent;
         ParentSub = parentSub;
         Content = content;
-        _flags = content.IsCountable ? CountableBit : (byte)0;
+        _flags |= content.IsCountable ? CountableBit : (byte)0;
     }
 
     /// <summary>The item this one was inserted after, if any.</summary>
-    public Id? Origin { get; internal set; }
+    public Id? Origin
+    {
+        get => (_flags & HasOriginBit) != 0 ? _origin : null;
+        internal set => _flags = SetId(ref _origin, value, HasOriginBit);
+    }
 
     /// <summary>The item this one was inserted before, if any.</summary>
-    public Id? RightOrigin { get; internal set; }
+    public Id? RightOrigin
+    {
+        get => (_flags & HasRightOriginBit) != 0 ? _rightOrigin : null;
+        internal set => _flags = SetId(ref _rightOrigin, value, HasRightOriginBit);
+    }
+
+    private byte SetId(ref Id field, Id? value, byte bit)
+    {
+        if (value is { } id)
+        {
+            field = id;
+            return (byte)(_flags | bit);
+        }
+
+        field = default;
+        return (byte)(_flags & ~bit);
+    }
 
     /// <summary>
     /// In a decoded update: the root type's name (<see cref="string"/>), the parent item's <see cref="Id"/>,

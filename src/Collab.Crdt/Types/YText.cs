@@ -116,7 +116,15 @@ public class YText : AbstractType
             }
 
             InsertContent(t, pos, new ContentString(text), attributes);
+            ReturnPosition(pos);
         }
+    }
+
+    private void DeleteAt(Transaction t, long index, long length)
+    {
+        var pos = FindPosition(t, index, useSearchMarker: true);
+        DeleteText(t, pos, length);
+        ReturnPosition(pos);
     }
 
     /// <summary>Inserts an embed (an object) or a nested type at a position.</summary>
@@ -150,7 +158,7 @@ public class YText : AbstractType
             return;
         }
 
-        Doc.Transact((Text: this, Index: index, Length: length), static (t, s) => s.Text.DeleteText(t, s.Text.FindPosition(t, s.Index, useSearchMarker: true), s.Length));
+        Doc.Transact((Text: this, Index: index, Length: length), static (t, s) => s.Text.DeleteAt(t, s.Index, s.Length));
     }
 
     /// <summary>Applies formatting attributes to a range; a null value removes that attribute.</summary>
@@ -400,12 +408,34 @@ public class YText : AbstractType
         var marker = useSearchMarker ? ArraySearchMarker.Find(this, index) : null;
         if (marker is not null)
         {
-            var pos = new ItemTextListPosition(marker.P.Left, marker.P, marker.Index);
+            var pos = RentPosition(marker.P.Left, marker.P, marker.Index);
             return FindNextPosition(transaction, pos, index - marker.Index);
         }
 
-        return FindNextPosition(transaction, new ItemTextListPosition(null, Start, 0), index);
+        return FindNextPosition(transaction, RentPosition(null, Start, 0), index);
     }
+
+    // A keystroke needs one position; the last one is kept for the next instead of allocating per edit.
+    // Only the plain insert and delete paths give theirs back, after their last use of it.
+    private ItemTextListPosition? _sparePosition;
+
+    private ItemTextListPosition RentPosition(Item? left, Item? right, long index)
+    {
+        var pos = _sparePosition;
+        if (pos is null)
+        {
+            return new ItemTextListPosition(left, right, index);
+        }
+
+        _sparePosition = null;
+        pos.Left = left;
+        pos.Right = right;
+        pos.Index = index;
+        pos.Attrs?.Clear();
+        return pos;
+    }
+
+    private void ReturnPosition(ItemTextListPosition pos) => _sparePosition = pos;
 
     private Item NewItem(Transaction t, Item? left, Item? right, Content content)
     {
