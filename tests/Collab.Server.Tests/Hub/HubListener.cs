@@ -13,6 +13,7 @@ internal sealed class HubListener : IAsyncDisposable
     private readonly List<JsonElement> _lines = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _pump;
+    private string _stderr = string.Empty;
 
     private HubListener(NodeScenario process)
     {
@@ -68,7 +69,7 @@ internal sealed class HubListener : IAsyncDisposable
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new Xunit.Sdk.XunitException($"The hub client did not report {what}. It printed:\n{string.Join('\n', Lines.Select(l => l.GetRawText()))}");
+                throw new Xunit.Sdk.XunitException($"The hub client did not report {what}. It printed:\n{string.Join('\n', Lines.Select(l => l.GetRawText()))}\n{_stderr}");
             }
 
             await Task.Delay(20);
@@ -90,9 +91,10 @@ internal sealed class HubListener : IAsyncDisposable
                     _lines.Add(line);
                 }
             }
-            catch (TimeoutException)
+            catch (TimeoutException e)
             {
-                // nothing yet (or the process ended): look again unless stopped
+                // nothing yet (or the process ended): look again unless stopped; the message carries its stderr
+                _stderr = e.Message;
             }
         }
     }
