@@ -262,7 +262,7 @@ const scenarios = {
   },
 
   // for the workspace hub: two users (awareness user fields) join, a edits once and then in a quick burst, moves its
-  // cursor (not a presence change), and they leave one by one. Prints {stage:'present'} once both are known, then
+  // cursor (not a presence change), and they leave one by one (a says goodbye, b's connection just drops). Prints {stage:'present'} once both are known, then
   // waits for the file args.gate (if given) so the test can look at the presence before anything else happens.
   async presence () {
     const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -290,7 +290,9 @@ const scenarios = {
     await waitFor(() => !b.awareness.getStates().has(2001), "a's state to disappear at b")
     await sleep(300)
     const text = b.doc.getText('text').toString()
-    b.provider.destroy()
+    // b vanishes without a goodbye: the server drops its state when the connection closes
+    b.provider.shouldConnect = false
+    b.provider.ws.terminate()
     return { text }
   }
 }

@@ -100,14 +100,14 @@ internal sealed class HubWorkspaceEvents(IHubContext<WorkspaceHub> hub, IOptions
                 await ThrottleAsync(pending.Key, (DocumentChangedEvent)pending.Payload!).ConfigureAwait(false);
                 break;
             case PendingKind.Immediate:
-                await SendAsync(pending.Key.Workspace, pending.Method!, pending.Payload!).ConfigureAwait(false);
+                await SendAsync(pending.Key.Workspace, pending.Target!, pending.Payload!).ConfigureAwait(false);
                 break;
             case PendingKind.PresenceSnapshot:
                 if (_presence.TryGetValue(pending.Key.Workspace, out var documents))
                 {
                     foreach (var state in documents.Values)
                     {
-                        await SendToAsync(pending.Method!, state).ConfigureAwait(false);
+                        await SendToAsync(pending.Target!, state).ConfigureAwait(false);
                     }
                 }
 
@@ -266,8 +266,8 @@ internal sealed class HubWorkspaceEvents(IHubContext<WorkspaceHub> hub, IOptions
         PresenceSnapshot,
     }
 
-    /// <summary>One queued event; <see cref="Method"/> is the hub method of an immediate event, or the connection id of a snapshot request.</summary>
-    private readonly record struct Pending(PendingKind Kind, DocumentKey Key, object? Payload, string? Method);
+    /// <summary>One queued event; <see cref="Target"/> is the hub method of an immediate event, or the connection a presence snapshot goes to.</summary>
+    private readonly record struct Pending(PendingKind Kind, DocumentKey Key, object? Payload, string? Target);
 
     private sealed class Throttle
     {
