@@ -9,7 +9,7 @@ if [ ! -d tests/yjs-oracle/node_modules/yjs ]; then
   npm ci --prefix tests/yjs-oracle --no-audit --no-fund || exit 1
 fi
 
-if [ ! -d tests/ws-clients/node_modules/y-websocket ]; then
+if [ ! -d tests/ws-clients/node_modules/y-websocket ] || [ ! -d tests/ws-clients/node_modules/@microsoft/signalr ]; then
   echo "installing the y-websocket test clients (npm ci --prefix tests/ws-clients)"
   npm ci --prefix tests/ws-clients --no-audit --no-fund || exit 1
 fi

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Text;
+using Collab.Cli.Token;
 using Collab.Cli.Trace;
 using Collab.Cli.Update;
 using Collab.Crdt;
@@ -15,9 +16,10 @@ internal static class Cli
 {
     private const string Prefix = "collab: ";
 
-    public static async Task<int> RunAsync(string[] args, Stream stdin, Stream stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    public static async Task<int> RunAsync(string[] args, Stream stdin, Stream stdout, TextWriter stderr, CancellationToken cancellationToken = default,
+        Func<string, string?>? environment = null)
     {
-        var io = new CliIo(stdin, stdout, stderr);
+        var io = new CliIo(stdin, stdout, stderr) { Environment = environment ?? System.Environment.GetEnvironmentVariable };
         var root = CreateRootCommand(io);
         var parseResult = root.Parse(args);
 
@@ -80,6 +82,7 @@ internal static class Cli
         var root = new RootCommand("Operator's tool for Collab, a C# implementation of the Yjs CRDT.");
         root.Subcommands.Add(UpdateCommand.Create(io));
         root.Subcommands.Add(TraceCommand.Create(io));
+        root.Subcommands.Add(TokenCommand.Create(io));
         return root;
     }
 

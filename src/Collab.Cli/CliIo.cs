@@ -17,6 +17,9 @@ internal sealed class CliIo(Stream stdin, Stream stdout, TextWriter stderr)
 
     public TextWriter Stderr { get; } = stderr;
 
+    /// <summary>Environment lookups (tests pass their own instead of changing the process').</summary>
+    public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
+
     /// <summary>How a path is shown in messages: stdin and stdout get their names, files are quoted.</summary>
     public static string Describe(string path, bool output = false) =>
         path == StdPath ? (output ? "stdout" : "stdin") : $"'{path}'";

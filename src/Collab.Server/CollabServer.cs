@@ -1,7 +1,7 @@
 using Collab.Server.Auth;
 using Collab.Server.Documents;
 using Collab.Server.Endpoints;
-using Collab.Server.Events;
+using Collab.Server.Hubs;
 using Collab.Server.Logging;
 using Collab.Server.Options;
 using Collab.Server.Storage;
@@ -31,7 +31,7 @@ public static class CollabServer
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<TokenValidator>();
         StorageSetup.AddCollabStorage(builder.Services, options);
-        builder.Services.AddSingleton<IWorkspaceEvents>(NullWorkspaceEvents.Instance);
+        builder.Services.AddWorkspaceHub();
         builder.Services.AddSingleton<DocumentRegistry>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DocumentRegistry>());
 
@@ -39,6 +39,7 @@ public static class CollabServer
         app.UseWebSockets();
         app.MapCollabHealth();
         app.MapCollabWebSocket();
+        app.MapWorkspaceHub();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Collab.Server");
         if (!app.Services.GetRequiredService<TokenValidator>().Enabled)

@@ -5,6 +5,7 @@
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import WebSocket from 'ws'
+import { existsSync } from 'node:fs'
 
 const [, , scenario, rawArgs] = process.argv
 const args = JSON.parse(rawArgs ?? '{}')
@@ -258,6 +259,41 @@ const scenarios = {
     await waitFor(() => c.provider.ws !== null && c.provider.ws.bufferedAmount === 0, 'the write to be sent')
     await new Promise((resolve) => setTimeout(resolve, args.settleMs ?? 300))
     return { content: JSON.parse(content(c.doc)) }
+  },
+
+  // for the workspace hub: two users (awareness user fields) join, a edits once and then in a quick burst, moves its
+  // cursor (not a presence change), and they leave one by one (a says goodbye, b's connection just drops). Prints {stage:'present'} once both are known, then
+  // waits for the file args.gate (if given) so the test can look at the presence before anything else happens.
+  async presence () {
+    const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+    const a = client('a', { clientID: 2001, token: args.token })
+    const b = client('b', { clientID: 2002, token: args.token })
+    await Promise.all([synced(a), synced(b)])
+    a.awareness.setLocalStateField('user', { name: 'Ada', color: '#ff0000' })
+    b.awareness.setLocalStateField('user', { name: 'Bob' })
+    await waitFor(() => a.awareness.getStates().get(2002)?.user?.name === 'Bob' && b.awareness.getStates().get(2001)?.user?.name === 'Ada',
+      'both users to know each other')
+    process.stdout.write(JSON.stringify({ stage: 'present' }) + '\n')
+    if (args.gate) await waitFor(() => existsSync(args.gate), 'the test to open the gate', 30000)
+    a.doc.getText('text').insert(0, 'first ')
+    await converged([a, b], 'the first edit')
+    await sleep(args.pauseMs ?? 600)
+    for (let i = 0; i < args.edits; i++) {
+      a.doc.getText('text').insert(0, `e${i} `)
+      await sleep(args.editIntervalMs ?? 10)
+    }
+    await converged([a, b], 'the burst of edits')
+    a.awareness.setLocalStateField('cursor', { anchor: 1, head: 2 })
+    await waitFor(() => b.awareness.getStates().get(2001)?.cursor?.head === 2, "a's cursor to reach b")
+    await sleep(300)
+    a.provider.destroy()
+    await waitFor(() => !b.awareness.getStates().has(2001), "a's state to disappear at b")
+    await sleep(300)
+    const text = b.doc.getText('text').toString()
+    // b vanishes without a goodbye: the server drops its state when the connection closes
+    b.provider.shouldConnect = false
+    b.provider.ws.terminate()
+    return { text }
   }
 }
 

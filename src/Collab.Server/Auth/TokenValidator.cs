@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text;
 using Collab.Server.Options;
 using Collab.Storage;
@@ -103,6 +104,37 @@ internal sealed class TokenValidator
         }
 
         return AuthResult.Allow(new AccessGrant(parsedRole.Value, subject));
+    }
+
+    /// <summary>
+    /// Validates a token that is not tied to one document (the workspace hub): signature, lifetime and role.
+    /// The caller checks the <c>workspace</c> claim of the returned identity against what it is asked for.
+    /// </summary>
+    public async Task<(ClaimsIdentity? Identity, string? Error)> ValidateIdentityAsync(string? token)
+    {
+        if (!Enabled)
+        {
+            return (new ClaimsIdentity(), null);
+        }
+
+        if (string.IsNullOrEmpty(token))
+        {
+            return (null, "A token is required: pass a JWT as access_token (SignalR's accessTokenFactory) or an Authorization: Bearer header.");
+        }
+
+        var result = await _handler.ValidateTokenAsync(token, _parameters).ConfigureAwait(false);
+        if (!result.IsValid)
+        {
+            return (null, $"The token is invalid: {result.Exception?.Message ?? "validation failed"}");
+        }
+
+        string? role = result.Claims.TryGetValue("role", out var r) ? r as string : null;
+        if (role is not ("read" or "write" or "admin"))
+        {
+            return (null, "The token has no valid role claim; expected read, write or admin.");
+        }
+
+        return (result.ClaimsIdentity, null);
     }
 
     /// <summary>Matches <paramref name="text"/> against a pattern in which <c>*</c> stands for any run of characters.</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Collab.Crdt;
 using Collab.Server.Connections;
+using Collab.Server.Events;
 using Collab.Server.Logging;
 using Collab.Server.Options;
 using Collab.Storage;
@@ -25,6 +26,8 @@ internal sealed class DocumentHost
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Awareness _awareness;
+    private readonly IWorkspaceEvents _events;
+    private readonly PresenceTracker _presence = new();
     private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IDocumentState? _state;
     private List<HostMessage.Update> _queued = [];
@@ -39,8 +42,10 @@ internal sealed class DocumentHost
     private long _idleSince;
     private ITimer? _timer;
 
-    public DocumentHost(DocumentKey key, DocumentRegistry registry, IDocumentStore store, CollabOptions options, ILogger logger, TimeProvider time)
+    public DocumentHost(DocumentKey key, DocumentRegistry registry, IDocumentStore store, CollabOptions options, ILogger logger, TimeProvider time,
+        IWorkspaceEvents events)
     {
+        _events = events;
         Key = key;
         _registry = registry;
         _store = store;
@@ -230,6 +235,7 @@ internal sealed class DocumentHost
             var change = _awareness.Remove(connection.AwarenessClients);
             connection.AwarenessClients.Clear();
             BroadcastAwareness(change);
+            RaisePresence(change);
         }
 
         if (_connections.Count == 0)
@@ -393,6 +399,8 @@ internal sealed class DocumentHost
             Broadcast(update.Frame);
         }
 
+        _events.DocumentChanged(Key, _state!.Size, _lastSeq, completed.Batch[^1].Connection.Origin);
+
         StartStorageWork();
         if (_shuttingDown)
         {
@@ -454,6 +462,16 @@ internal sealed class DocumentHost
         }
 
         BroadcastAwareness(change);
+        RaisePresence(change);
+    }
+
+    /// <summary>Tells the workspace hub who is here, when an awareness change added, removed or changed a <c>user</c> field.</summary>
+    private void RaisePresence(AwarenessChange change)
+    {
+        if (_presence.Apply(_awareness, change))
+        {
+            _events.PresenceChanged(Key, _presence.Users());
+        }
     }
 
     private void SendAllAwareness(ClientConnection connection)
@@ -499,6 +517,7 @@ internal sealed class DocumentHost
             }
 
             BroadcastAwareness(outdated);
+            RaisePresence(outdated);
         }
 
         if (_connections.Count == 0 && !_storageBusy && _queued.Count == 0
@@ -554,6 +573,10 @@ internal sealed class DocumentHost
 
         _connections.Clear();
         Volatile.Write(ref _connectionCount, 0);
+        if (_presence.Clear())
+        {
+            _events.PresenceChanged(Key, []);
+        }
         _queued.Clear();
         Volatile.Write(ref _queuedCount, 0);
     }

@@ -1,4 +1,5 @@
 using Collab.Server.Connections;
+using Collab.Server.Events;
 using Collab.Server.Logging;
 using Collab.Server.Options;
 using Collab.Storage;
@@ -13,7 +14,7 @@ namespace Collab.Server.Documents;
 /// forgets it when the host unloads. On shutdown it asks every host to flush and waits for them.
 /// </summary>
 internal sealed class DocumentRegistry(IDocumentStore store, IOptions<CollabOptions> options, ILoggerFactory loggers, TimeProvider time,
-    IHostApplicationLifetime lifetime)
+    IHostApplicationLifetime lifetime, IWorkspaceEvents events)
     : IHostedService
 {
     private readonly object _lock = new();
@@ -45,7 +46,7 @@ internal sealed class DocumentRegistry(IDocumentStore store, IOptions<CollabOpti
 
             if (!_hosts.TryGetValue(connection.Key, out var host) || host.Closed)
             {
-                host = new DocumentHost(connection.Key, this, store, options.Value, _logger, time);
+                host = new DocumentHost(connection.Key, this, store, options.Value, _logger, time, events);
                 _hosts[connection.Key] = host;
                 host.Start();
             }

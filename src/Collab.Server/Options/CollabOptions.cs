@@ -17,6 +17,8 @@ public sealed class CollabOptions
     public DocumentOptions Documents { get; set; } = new();
 
     public ConnectionOptions Connections { get; set; } = new();
+
+    public HubOptions Hub { get; set; } = new();
 }
 
 public sealed class StorageOptions

@@ -24,7 +24,8 @@ internal sealed class NodeScenario : IAsyncDisposable
         _name = name;
     }
 
-    public static NodeScenario Start(string scenario, object arguments)
+    /// <summary>Starts <paramref name="script"/> (in tests/ws-clients) as <c>node script scenario json</c>.</summary>
+    public static NodeScenario Start(string scenario, object arguments, string script = "scenario.mjs")
     {
         string node = Environment.GetEnvironmentVariable("COLLAB_NODE") is { Length: > 0 } custom ? custom : "node";
         var psi = new ProcessStartInfo(node)
@@ -36,7 +37,7 @@ internal sealed class NodeScenario : IAsyncDisposable
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        psi.ArgumentList.Add("scenario.mjs");
+        psi.ArgumentList.Add(script);
         psi.ArgumentList.Add(scenario);
         psi.ArgumentList.Add(JsonSerializer.Serialize(arguments));
         Process process;
