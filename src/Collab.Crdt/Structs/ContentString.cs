@@ -59,6 +59,7 @@ public sealed class ContentString : Content
             // a merged run: cut the builder instead of materializing the whole run as a string
             var tail = new ContentString(sb.ToString(cut, sb.Length - cut));
             sb.Length = cut;
+            _str = null; // a cached copy of the whole run is stale now
             return tail;
         }
 
