@@ -15,7 +15,7 @@ namespace Collab.Server.Documents;
 /// connections. Updates are appended to storage (group commit: what arrives during a flush goes in the next one)
 /// and only applied and broadcast once durable. Nothing here is locked: only the mailbox loop touches the state.
 /// </summary>
-internal sealed class DocumentHost
+internal sealed partial class DocumentHost
 {
     private readonly Channel<HostMessage> _mailbox = Channel.CreateUnbounded<HostMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<ClientConnection> _connections = [];
@@ -38,6 +38,8 @@ internal sealed class DocumentHost
     private long _logBytes;
     private long _idleSince;
     private ITimer? _timer;
+    private bool _deleted;
+    private HostRequest.Delete? _pendingDelete;
 
     public DocumentHost(DocumentKey key, DocumentRegistry registry, IDocumentStore store, CollabOptions options, ILogger logger, TimeProvider time)
     {
@@ -116,6 +118,8 @@ internal sealed class DocumentHost
         var started = Stopwatch.GetTimestamp();
         try
         {
+            // a REST delete of this document may still be removing it from storage: load what it leaves
+            await _registry.DeletionFinished(Key).ConfigureAwait(false);
             var stored = await _store.LoadAsync(Key).ConfigureAwait(false);
             var limits = DecoderLimitsFor(_options);
             var log = stored?.Log ?? [];
@@ -147,6 +151,9 @@ internal sealed class DocumentHost
     {
         switch (message)
         {
+            case HostRequest r:
+                OnRequest(r);
+                break;
             case HostMessage.Update m:
                 OnUpdate(m);
                 break;
@@ -190,6 +197,12 @@ internal sealed class DocumentHost
     private void OnJoin(ClientConnection connection)
     {
         Interlocked.Decrement(ref PendingJoins);
+        if (_deleted)
+        {
+            connection.Close(CloseCodes.DocumentDeleted, DeletedReason);
+            return;
+        }
+
         if (_shuttingDown)
         {
             connection.Close(CloseCodes.GoingAway, "The server is shutting down; reconnect shortly.");
@@ -261,8 +274,9 @@ internal sealed class DocumentHost
 
     private void OnUpdate(HostMessage.Update message)
     {
-        if (_shuttingDown || !IsJoined(message.Connection))
+        if (_shuttingDown || _failed || (message.Connection is { } sender && !IsJoined(sender)))
         {
+            message.Completion?.TrySetException(Unavailable());
             return;
         }
 
@@ -282,6 +296,12 @@ internal sealed class DocumentHost
         if (size > _options.Limits.MaxDocumentBytes)
         {
             string reason = $"The update would grow the document to about {size} bytes, over the limit of {_options.Limits.MaxDocumentBytes} (MaxDocumentBytes); it was not applied.";
+            if (message.Connection is null)
+            {
+                message.Completion?.TrySetException(new DocumentUnavailableException(413, reason));
+                return;
+            }
+
             ServerLog.ClosingConnection(_logger, message.Connection.Id, Key, CloseCodes.DocumentTooLarge, reason);
             message.Connection.Close(CloseCodes.DocumentTooLarge, reason);
             return;
@@ -375,8 +395,16 @@ internal sealed class DocumentHost
     {
         _storageBusy = false;
         _inFlightBytes = 0;
+        if (_pendingDelete is not null)
+        {
+            FailCompletions(completed.Batch, DocumentDeleted());
+            FinishDelete();
+            return;
+        }
+
         if (completed.Error is not null)
         {
+            FailCompletions(completed.Batch, Unavailable());
             ServerLog.AppendFailed(_logger, completed.Error, Key, completed.Batch.Count);
             // Clients keep what the server did not confirm and resend it in the sync handshake of their next connection.
             Fail(CloseCodes.DocumentUnavailable, "The server could not store an update; reconnect to retry.");
@@ -385,13 +413,19 @@ internal sealed class DocumentHost
         }
 
         _lastSeq = completed.LastSeq;
+        // one append gives a batch contiguous seqs ending at LastSeq
+        long seq = completed.LastSeq - completed.Batch.Count;
         foreach (var update in completed.Batch)
         {
+            seq++;
             _state!.Apply(update.Payload);
             _logEntries++;
             _logBytes += update.Payload.Length;
             Broadcast(update.Frame);
+            update.Completion?.TrySetResult(seq);
         }
+
+        _registry.Changes.Raise(Key);
 
         StartStorageWork();
         if (_shuttingDown)
@@ -403,6 +437,12 @@ internal sealed class DocumentHost
     private void OnCompactionCompleted(HostMessage.CompactionCompleted completed)
     {
         _storageBusy = false;
+        if (_pendingDelete is not null)
+        {
+            FinishDelete();
+            return;
+        }
+
         if (completed.Error is not null)
         {
             ServerLog.CompactionFailed(_logger, completed.Error, Key);
@@ -554,6 +594,7 @@ internal sealed class DocumentHost
 
         _connections.Clear();
         Volatile.Write(ref _connectionCount, 0);
+        FailCompletions(_queued, Unavailable());
         _queued.Clear();
         Volatile.Write(ref _queuedCount, 0);
     }
@@ -569,6 +610,11 @@ internal sealed class DocumentHost
             {
                 Interlocked.Decrement(ref PendingJoins);
                 join.Connection.Close(CloseCodes.DocumentUnavailable, "The document could not be loaded from storage; try again later.");
+            }
+            else if (message is HostRequest request)
+            {
+                Interlocked.Decrement(ref PendingJoins);
+                request.Fail(Unavailable());
             }
         }
     }
