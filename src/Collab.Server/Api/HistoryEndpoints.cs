@@ -35,9 +35,9 @@ internal static class HistoryEndpoints
             return ApiProblems.DocumentNotFound(key);
         }
 
-        // compaction retires log rows: the history lists the updates after the last compaction (DocumentInfo.CompactedSeq)
-        var log = await api.Catalog.ReadLogAsync(key, afterSeq, take, context.RequestAborted);
-        var items = log.Select(u => new HistoryItem(u.Seq, u.ReceivedAt, u.Payload.Length, u.Origin)).ToList();
+        // the metadata table outlives compaction: the history lists every update, also those folded into a snapshot
+        var history = await api.Catalog.ReadHistoryAsync(key, afterSeq, take, context.RequestAborted);
+        var items = history.Select(h => new HistoryItem(h.Seq, h.ReceivedAt, h.Size, h.Origin)).ToList();
         string? next = items.Count == take ? items[^1].Seq.ToString(CultureInfo.InvariantCulture) : null;
         return TypedResults.Ok(new Page<HistoryItem>(items, next));
     }

@@ -51,6 +51,18 @@ public sealed partial class InMemoryDocumentStore : IDocumentCatalog, INamedSnap
         }
     }
 
+    public Task<IReadOnlyList<HistoryEntry>> ReadHistoryAsync(DocumentKey key, long afterSeq, int limit, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        lock (_lock)
+        {
+            IReadOnlyList<HistoryEntry> history = _documents.TryGetValue(key, out var entry)
+                ? entry.History.Where(h => h.Seq > afterSeq).Take(limit).ToList()
+                : [];
+            return Task.FromResult(history);
+        }
+    }
+
     public Task<NamedSnapshotInfo> SaveNamedSnapshotAsync(
         DocumentKey key, long seq, string label, string? author, byte[] state, byte[] stateVector, CancellationToken ct = default)
     {

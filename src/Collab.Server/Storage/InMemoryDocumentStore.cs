@@ -43,6 +43,7 @@ public sealed partial class InMemoryDocumentStore : IDocumentStore
             foreach (var update in updates)
             {
                 entry.Log.Add(new StoredUpdate(++entry.LastSeq, update.Payload, update.Origin, update.ReceivedAt));
+                entry.History.Add(new HistoryEntry(entry.LastSeq, update.ReceivedAt, update.Payload.Length, update.Origin));
             }
 
             return Task.FromResult(entry.LastSeq);
@@ -93,5 +94,7 @@ public sealed partial class InMemoryDocumentStore : IDocumentStore
         public DateTimeOffset UpdatedAt { get; set; }
 
         public List<NamedSnapshot> Named { get; } = [];
+
+        public List<HistoryEntry> History { get; } = [];
     }
 }

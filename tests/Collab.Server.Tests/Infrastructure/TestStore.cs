@@ -110,6 +110,9 @@ internal sealed class TestStore(IDocumentStore? inner = null) : IDocumentStore, 
     public Task<IReadOnlyList<StoredUpdate>> ReadLogAsync(DocumentKey key, long afterSeq, int limit, CancellationToken ct = default) =>
         Catalog.ReadLogAsync(key, afterSeq, limit, ct);
 
+    public Task<IReadOnlyList<HistoryEntry>> ReadHistoryAsync(DocumentKey key, long afterSeq, int limit, CancellationToken ct = default) =>
+        Catalog.ReadHistoryAsync(key, afterSeq, limit, ct);
+
     public Task<NamedSnapshotInfo> SaveNamedSnapshotAsync(
         DocumentKey key, long seq, string label, string? author, byte[] state, byte[] stateVector, CancellationToken ct = default) =>
         Named.SaveNamedSnapshotAsync(key, seq, label, author, state, stateVector, ct);
