@@ -3,13 +3,17 @@ using Collab.Server.Documents;
 using Collab.Server.Events;
 using Collab.Server.Options;
 using Collab.Storage;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Collab.Server.Api;
 
 /// <summary>The services every REST handler uses, resolved once.</summary>
-internal sealed class ApiContext(DocumentRegistry registry, IDocumentStore store, TokenValidator tokens, IWorkspaceEvents events, IOptions<CollabOptions> options)
+internal sealed class ApiContext(DocumentRegistry registry, IDocumentStore store, TokenValidator tokens, IWorkspaceEvents events, IOptions<CollabOptions> options,
+    ILoggerFactory loggers)
 {
+    public ILogger Logger { get; } = loggers.CreateLogger("Collab.Server.Api");
+
     public DocumentRegistry Registry { get; } = registry;
 
     public IDocumentStore Store { get; } = store;

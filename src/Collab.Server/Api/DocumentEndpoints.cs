@@ -2,6 +2,7 @@ using System.Text;
 using Collab.Crdt;
 using Collab.Server.Auth;
 using Collab.Server.Documents;
+using Collab.Server.Logging;
 using Collab.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -203,7 +204,7 @@ internal static class DocumentEndpoints
         }
 
         var key = new DocumentKey(ws, doc);
-        var (_, denied) = await ApiAccess.ForDocumentAsync(context, api.Tokens, key, AccessRole.Admin);
+        var (caller, denied) = await ApiAccess.ForDocumentAsync(context, api.Tokens, key, AccessRole.Admin);
         if (denied is not null)
         {
             return denied;
@@ -215,6 +216,7 @@ internal static class DocumentEndpoints
         }
 
         bool existed;
+        int connections = api.Registry.Find(key)?.ConnectionCount ?? 0;
         try
         {
             var request = new HostRequest.Delete();
@@ -237,7 +239,13 @@ internal static class DocumentEndpoints
             api.Registry.EndDeletion(key);
         }
 
-        return existed ? TypedResults.NoContent() : ApiProblems.DocumentNotFound(key);
+        if (!existed)
+        {
+            return ApiProblems.DocumentNotFound(key);
+        }
+
+        ServerLog.DocumentDeleted(api.Logger, key, caller!.Subject, connections);
+        return TypedResults.NoContent();
     }
 
     internal static IResult? Validate(string ws, string doc) =>

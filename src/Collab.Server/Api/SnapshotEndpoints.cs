@@ -4,6 +4,7 @@ using System.Text.Json;
 using Collab.Crdt;
 using Collab.Server.Auth;
 using Collab.Server.Documents;
+using Collab.Server.Logging;
 using Collab.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -63,6 +64,7 @@ internal static class SnapshotEndpoints
             return ApiProblems.DocumentNotFound(key);
         }
 
+        ServerLog.SnapshotCreated(api.Logger, key, info.Id, info.Label, info.Seq, caller.Subject);
         api.Events.SnapshotCreated(key, info);
         return TypedResults.Created(
             $"/api/workspaces/{Uri.EscapeDataString(ws)}/documents/{Uri.EscapeDataString(doc)}/snapshots/{info.Id}",
@@ -185,6 +187,7 @@ internal static class SnapshotEndpoints
         }
 
         long seq = await request.Completion.Task.WaitAsync(context.RequestAborted);
+        ServerLog.SnapshotRestored(api.Logger, key, snapshotId, seq, caller.Subject);
         api.Events.DocumentRestored(key, snapshotId, seq, caller.Subject);
         return TypedResults.Ok(new RestoreResponse(seq, snapshotId));
     }

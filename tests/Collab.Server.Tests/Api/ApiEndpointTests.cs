@@ -187,6 +187,8 @@ public sealed class ApiEndpointTests
         long restoreSeq = restored.GetProperty("seq").GetInt64();
         Assert.Equal(3, restoreSeq);
         Assert.Equal("""{"text":"first draft","meta":{}}""", await api.ContentAsync("snap", "doc"));
+        Assert.True(server.Logs.Contains(72));
+        Assert.True(server.Logs.Contains(70));
 
         // history is kept: the restore is one more entry, recording who restored which snapshot
         var history = await ApiClient.JsonAsync(await api.GetAsync(path + "/history"));
@@ -218,6 +220,7 @@ public sealed class ApiEndpointTests
         var (code, reason) = await client.ExpectCloseAsync();
         Assert.Equal(CloseCodes.DocumentDeleted, code);
         Assert.Contains("deleted", reason);
+        Assert.True(server.Logs.Contains(71));
         Assert.Null(await storage.Store.PeekAsync(new DocumentKey("del", "doc")));
         Assert.Null(await storage.Store.GetInfoAsync(new DocumentKey("del", "doc")));
         await ApiClient.ProblemAsync(await admin.GetAsync(ApiClient.DocPath("del", "doc")), 404, "does not exist");
