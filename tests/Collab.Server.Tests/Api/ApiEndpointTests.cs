@@ -232,6 +232,27 @@ public sealed class ApiEndpointTests
     }
 
     [Fact]
+    public async Task A_delete_waits_for_an_append_in_flight_so_that_it_cannot_recreate_the_document()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var api = new ApiClient(server.HttpUrl);
+        await api.PostUpdateAsync("race", "doc", TestUpdates.TextAppend(1, 0, "a"));
+        await using var client = await RawClient.ConnectAndSyncAsync(server.DocumentUri("race/doc"));
+        server.Store.HoldAppends();
+        await client.SendAsync(TestUpdates.UpdateFrame(TestUpdates.TextAppend(1, 1, "b")));
+        await WaitUntilAsync(() => server.Store.PendingAppends == 1, "the append to start");
+
+        var deleting = api.DeleteAsync(ApiClient.DocPath("race", "doc"));
+        Assert.Equal(CloseCodes.DocumentDeleted, (await client.ExpectCloseAsync()).Code);
+        await Task.Delay(300);
+        Assert.False(deleting.IsCompleted, "the delete answered while an append was in flight");
+        server.Store.ReleaseAppends();
+        Assert.Equal(HttpStatusCode.NoContent, (await deleting).StatusCode);
+        Assert.Null(await server.Store.PeekAsync(new DocumentKey("race", "doc")));
+        await ApiClient.ProblemAsync(await api.GetAsync(ApiClient.DocPath("race", "doc")), 404, "does not exist");
+    }
+
+    [Fact]
     public async Task A_document_loaded_for_a_rest_call_unloads_after_the_idle_delay()
     {
         await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Collab:Documents:IdleUnloadDelay"] = "00:00:00.300" });
