@@ -1,3 +1,4 @@
+using Collab.Server.Api;
 using Collab.Server.Auth;
 using Collab.Server.Documents;
 using Collab.Server.Endpoints;
@@ -34,11 +35,13 @@ public static class CollabServer
         builder.Services.AddWorkspaceHub();
         builder.Services.AddSingleton<DocumentRegistry>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DocumentRegistry>());
+        builder.Services.AddCollabApi();
 
         var app = builder.Build();
         app.UseWebSockets();
         app.MapCollabHealth();
         app.MapCollabWebSocket();
+        app.MapCollabApi();
         app.MapWorkspaceHub();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Collab.Server");

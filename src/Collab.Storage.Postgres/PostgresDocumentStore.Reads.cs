@@ -111,6 +111,36 @@ public sealed partial class PostgresDocumentStore
         }, ct);
     }
 
+    public Task<IReadOnlyList<HistoryEntry>> ReadHistoryAsync(DocumentKey key, long afterSeq, int limit, CancellationToken ct = default)
+    {
+        StoreGuard.Key(key);
+        StoreGuard.Page(limit);
+        return RunAsync<IReadOnlyList<HistoryEntry>>(async (c, ct) =>
+        {
+            await using var cmd = new NpgsqlCommand("""
+                SELECT h.seq, h.received_at, h.size, h.origin
+                FROM document_history h JOIN documents d ON d.id = h.document_id
+                WHERE d.workspace = @w AND d.name = @n AND h.seq > @after
+                ORDER BY h.seq LIMIT @limit
+                """, c);
+            AddKey(cmd, key);
+            cmd.Parameters.Add(new NpgsqlParameter<long>("after", afterSeq));
+            cmd.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
+            var list = new List<HistoryEntry>();
+            await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
+            {
+                list.Add(new HistoryEntry(
+                    r.GetInt64(0),
+                    r.GetFieldValue<DateTimeOffset>(1),
+                    r.GetInt64(2),
+                    r.IsDBNull(3) ? null : r.GetString(3)));
+            }
+
+            return list;
+        }, ct);
+    }
+
     private static async Task<DocumentInfo?> ReadInfoAsync(NpgsqlConnection c, DocumentKey key, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand($"SELECT {DocumentsTable.Columns} FROM documents WHERE workspace = @w AND name = @n", c);

@@ -73,6 +73,10 @@ public sealed partial class PostgresDocumentStore
                     INSERT INTO document_updates (document_id, seq, payload, received_at, origin)
                     SELECT doc.id, doc.last_seq - @count + u.ordinal, u.payload, u.received_at, u.origin
                     FROM doc, unnest(@payloads, @received_at, @origins) WITH ORDINALITY AS u (payload, received_at, origin, ordinal)
+                ), history AS (
+                    INSERT INTO document_history (document_id, seq, received_at, size, origin)
+                    SELECT doc.id, doc.last_seq - @count + u.ordinal, u.received_at, length(u.payload), u.origin
+                    FROM doc, unnest(@payloads, @received_at, @origins) WITH ORDINALITY AS u (payload, received_at, origin, ordinal)
                 )
                 SELECT last_seq FROM doc
                 """, c, tx);

@@ -113,6 +113,32 @@ public sealed partial class SqliteDocumentStore
         }, ct);
     }
 
+    public Task<IReadOnlyList<HistoryEntry>> ReadHistoryAsync(DocumentKey key, long afterSeq, int limit, CancellationToken ct = default)
+    {
+        StoreGuard.Key(key);
+        StoreGuard.Page(limit);
+        return ReadAsync<IReadOnlyList<HistoryEntry>>((c, tx) =>
+        {
+            using var cmd = Command(c, tx, """
+                SELECT h.seq, h.received_at, h.size, h.origin
+                FROM document_history h JOIN documents d ON d.id = h.document_id
+                WHERE d.workspace = $w AND d.name = $n AND h.seq > $after
+                ORDER BY h.seq LIMIT $limit
+                """);
+            AddKey(cmd, key);
+            cmd.Parameters.AddWithValue("$after", afterSeq);
+            cmd.Parameters.AddWithValue("$limit", limit);
+            var list = new List<HistoryEntry>();
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                list.Add(new HistoryEntry(r.GetInt64(0), UnixTime.FromMicros(r.GetInt64(1)), r.GetInt64(2), r.IsDBNull(3) ? null : r.GetString(3)));
+            }
+
+            return list;
+        }, ct);
+    }
+
     private async Task<T> ReadAsync<T>(Func<SqliteConnection, SqliteTransaction, T> read, CancellationToken ct)
     {
         await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding); // as in WriteAsync: the caller goes on while SQLite reads synchronously

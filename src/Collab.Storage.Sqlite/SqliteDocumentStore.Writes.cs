@@ -79,7 +79,9 @@ public sealed partial class SqliteDocumentStore
 
         using (var insert = Command(c, tx, """
             INSERT INTO document_updates (document_id, seq, payload, received_at, origin)
-            VALUES ($id, $seq, $payload, $at, $origin)
+            VALUES ($id, $seq, $payload, $at, $origin);
+            INSERT INTO document_history (document_id, seq, received_at, size, origin)
+            VALUES ($id, $seq, $at, length($payload), $origin);
             """))
         {
             var id = insert.Parameters.Add("$id", SqliteType.Integer);
@@ -162,6 +164,7 @@ public sealed partial class SqliteDocumentStore
         }
         using (var cmd = Command(c, tx, """
             DELETE FROM document_updates WHERE document_id = $id;
+            DELETE FROM document_history WHERE document_id = $id;
             DELETE FROM document_snapshots WHERE document_id = $id;
             DELETE FROM documents WHERE id = $id;
             """))

@@ -22,4 +22,10 @@ public interface IDocumentCatalog
     /// <see cref="DocumentInfo.CompactedSeq"/> to detect that.
     /// </summary>
     Task<IReadOnlyList<StoredUpdate>> ReadLogAsync(DocumentKey key, long afterSeq, int limit, CancellationToken ct = default);
+
+    /// <summary>
+    /// The metadata of every update with seq &gt; <paramref name="afterSeq"/>, ascending, at most <paramref name="limit"/>:
+    /// unlike <see cref="ReadLogAsync"/>, compaction does not remove these.
+    /// </summary>
+    Task<IReadOnlyList<HistoryEntry>> ReadHistoryAsync(DocumentKey key, long afterSeq, int limit, CancellationToken ct = default);
 }

@@ -1,4 +1,5 @@
 using Collab.Storage.Postgres;
+using Collab.Storage.Postgres.Schema;
 using Npgsql;
 
 namespace Collab.Storage.Tests;
@@ -69,7 +70,7 @@ public sealed class PostgresDocumentStoreTests : DocumentStoreContract
             await using var c = new NpgsqlConnection(ConnectionString + ";Search Path=" + shared);
             await c.OpenAsync();
             await using var cmd = new NpgsqlCommand("SELECT count(*) FROM schema_migrations", c);
-            Assert.Equal(1L, await cmd.ExecuteScalarAsync());
+            Assert.Equal((long)PostgresMigrations.Latest, await cmd.ExecuteScalarAsync());
         }
         finally
         {

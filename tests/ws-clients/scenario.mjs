@@ -251,6 +251,123 @@ const scenarios = {
     return { content: JSON.parse(content(c.doc)) }
   },
 
+  // two clients edit every kind of root (text with formatting, map, array with nested types, xml); a fresh reader
+  // syncs and reports each root as yjs renders it (toJSON; xml toString), for comparison with the REST content
+  async tojson () {
+    const a = client('a')
+    const b = client('b')
+    await Promise.all([synced(a), synced(b)])
+    a.doc.transact(() => {
+      const text = a.doc.getText('text')
+      text.insert(0, 'Hello wörld 🎉 ')
+      text.format(0, 5, { bold: true })
+      const map = a.doc.getMap('map')
+      map.set('n', 1.5)
+      map.set('big', 12345678901)
+      map.set('neg', -0.25)
+      map.set('t', true)
+      map.set('nil', null)
+      map.set('s', 'quote " and \\ backslash')
+      map.set('obj', { x: [1, 'two', { three: 3 }], y: null })
+      map.set('bytes', new Uint8Array([1, 2, 3]))
+      const inner = new Y.Map()
+      map.set('inner', inner)
+      inner.set('k', 'v')
+      const array = a.doc.getArray('array')
+      const nestedText = new Y.Text()
+      array.push([1, 'two', { three: 3 }, nestedText, new Y.Array()])
+      nestedText.insert(0, 'nested')
+      const xml = a.doc.getXmlFragment('xml')
+      const p = new Y.XmlElement('p')
+      p.setAttribute('class', 'lead')
+      p.insert(0, [new Y.XmlText('para'), new Y.XmlElement('br')])
+      xml.insert(0, [p, new Y.XmlText('tail')])
+    })
+    b.doc.transact(() => {
+      b.doc.getText('text').insert(0, 'B says ')
+      b.doc.getMap('map').set('fromB', [1, 2, 3])
+      b.doc.getArray('array').insert(0, ['b-first'])
+    })
+    await converged([a, b])
+    a.doc.getText('text').delete(0, 2)
+    b.doc.getArray('array').delete(1, 1)
+    b.doc.getMap('map').delete('t')
+    await converged([a, b])
+    const reader = client('reader')
+    await synced(reader)
+    await converged([a, b, reader], 'the reader to receive everything')
+    const d = reader.doc
+    const named = JSON.stringify({
+      text: d.getText('text').toJSON(),
+      map: d.getMap('map').toJSON(),
+      array: d.getArray('array').toJSON(),
+      xml: d.getXmlFragment('xml').toString()
+    })
+    return { named }
+  },
+
+  // connects, says it is ready, then waits until the text equals args.expect (sent by someone else, e.g. REST)
+  async expect () {
+    const c = client('expecter', { token: args.token })
+    await synced(c)
+    process.stdout.write(JSON.stringify({ ready: true }) + '\n')
+    await waitFor(() => c.doc.getText('text').toString() === args.expect, `the text to become ${JSON.stringify(args.expect)}`, args.waitMs ?? 15000)
+    return { text: c.doc.getText('text').toString() }
+  },
+
+  // restore over REST while two clients are connected and a third is offline with edits of its own
+  async restore () {
+    const api = `${args.http}/api/workspaces/${args.room.split('/').map(encodeURIComponent).join('/documents/')}`
+    const headers = args.token ? { Authorization: `Bearer ${args.token}` } : {}
+    const call = async (method, path, body) => {
+      const res = await fetch(api + path, { method, headers: { ...headers, 'Content-Type': 'application/json' }, body: body && JSON.stringify(body) })
+      const json = res.status === 204 ? null : await res.json()
+      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`)
+      return json
+    }
+    const a = client('a')
+    const b = client('b')
+    const c = client('c')
+    await Promise.all([synced(a), synced(b), synced(c)])
+    a.doc.getText('text').insert(0, 'version one')
+    a.doc.getMap('map').set('status', 'draft')
+    b.doc.getArray('array').push(['first'])
+    await converged([a, b, c], 'the first version')
+    const snapshot = await call('POST', '/snapshots', { label: 'version one' })
+    const expected = content(a.doc)
+
+    // c goes offline and edits; a and b change everything
+    c.provider.disconnect()
+    await waitFor(() => !c.provider.wsconnected, 'c to go offline')
+    c.doc.getText('text').insert(c.doc.getText('text').length, ' +offline')
+    c.doc.getMap('map').set('offline', true)
+    a.doc.getText('text').delete(0, 7)
+    a.doc.getText('text').insert(0, 'REWRITTEN')
+    a.doc.getMap('map').set('status', 'published')
+    b.doc.getArray('array').push(['second'])
+    b.doc.getXmlFragment('xml').insert(0, [new Y.XmlElement('hr')])
+    await converged([a, b], 'the second version')
+    const changed = content(a.doc)
+
+    const started = Date.now()
+    const restored = await call('POST', `/snapshots/${snapshot.id}/restore`, undefined)
+    const aAt = waitFor(() => content(a.doc) === expected, 'a to hold the snapshot', 5000).then(() => Date.now() - started)
+    const bAt = waitFor(() => content(b.doc) === expected, 'b to hold the snapshot', 5000).then(() => Date.now() - started)
+    const [aMs, bMs] = await Promise.all([aAt, bAt])
+
+    // both keep editing after the restore and converge
+    a.doc.getText('text').insert(0, 'after ')
+    b.doc.getMap('map').set('after', 'b')
+    const afterRestore = await converged([a, b], 'edits after the restore')
+
+    // c comes back: its offline edits merge on top of the restored document
+    c.provider.connect()
+    await synced(c)
+    const final = await converged([a, b, c], 'the offline client to merge')
+    const history = await call('GET', '/history', undefined)
+    return { snapshot, restored, expected: JSON.parse(expected), changed: JSON.parse(changed), aMs, bMs, afterRestore: JSON.parse(afterRestore), final: JSON.parse(final), history }
+  },
+
   // writes a text and waits for the server's echo of it
   async write () {
     const c = client('writer', { token: args.token })

@@ -17,7 +17,7 @@ internal static class JsonCommand
         var v2 = UpdateArguments.V2();
         var types = new Option<string>("--types")
         {
-            Description = $"The roots to print and how to read each, as name:kind,... with kind {RootKinds.Kinds} " +
+            Description = $"The roots to print and how to read each, as name:kind,... with kind {DocJson.Kinds} " +
                 "(e.g. content:xml,meta:map). Without it every root is printed with its kind inferred from " +
                 "its content; a text or array whose content is all deleted then reads as an empty array.",
         };
@@ -33,7 +33,11 @@ internal static class JsonCommand
             var path = parseResult.GetRequiredValue(input);
             var format = UpdateArguments.Format(parseResult, v2);
             var spec = parseResult.GetValue(types);
-            var roots = spec is null ? null : RootKinds.Parse(spec);
+            List<(string Name, TypeRef Kind)>? roots = null;
+            if (spec is not null && !DocJson.TryParseKinds(spec, out roots, out var error))
+            {
+                throw new CliException(ExitCodes.Usage, "--types: " + error);
+            }
 
             var update = io.ReadInput(path);
             UpdateArguments.RejectEmptyV1WithTrailingBytes(path, update, format);
@@ -53,28 +57,7 @@ internal static class JsonCommand
                     "the content that waits for them is not shown. Merge the missing updates in first ('collab update merge').");
             }
 
-            var json = new JsObject();
-            if (roots is null)
-            {
-                // The roots in the order yjs creates them while decoding; a root with no content at all
-                // renders as undefined in yjs (AbstractType.toJSON) and JSON.stringify leaves it out.
-                foreach (var (name, type) in doc.Share.ToArray())
-                {
-                    if (TypeKinds.Infer(type) is { } kind)
-                    {
-                        json.Set(name, RootKinds.Render(doc, name, kind));
-                    }
-                }
-            }
-            else
-            {
-                foreach (var (name, kind) in roots)
-                {
-                    json.Set(name, RootKinds.Render(doc, name, kind));
-                }
-            }
-
-            io.WriteOutput(CliIo.StdPath, Encoding.UTF8.GetBytes(JsJson.Stringify(json) + "\n"));
+            io.WriteOutput(CliIo.StdPath, Encoding.UTF8.GetBytes(DocJson.Stringify(doc, roots) + "\n"));
             return ExitCodes.Ok;
         });
 

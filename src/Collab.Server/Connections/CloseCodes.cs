@@ -9,6 +9,9 @@ public static class CloseCodes
     public const int GoingAway = 1001;
     public const int UnsupportedData = 1003;
     public const int MalformedMessage = 4400;
+
+    /// <summary>The document was deleted (REST <c>DELETE</c>); reconnecting would start a new, empty document.</summary>
+    public const int DocumentDeleted = 4410;
     public const int FrameTooLarge = 4413;
     public const int UpdateTooLarge = 4414;
     public const int DocumentTooLarge = 4415;

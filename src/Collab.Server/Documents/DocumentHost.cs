@@ -16,7 +16,7 @@ namespace Collab.Server.Documents;
 /// connections. Updates are appended to storage (group commit: what arrives during a flush goes in the next one)
 /// and only applied and broadcast once durable. Nothing here is locked: only the mailbox loop touches the state.
 /// </summary>
-internal sealed class DocumentHost
+internal sealed partial class DocumentHost
 {
     private readonly Channel<HostMessage> _mailbox = Channel.CreateUnbounded<HostMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<ClientConnection> _connections = [];
@@ -41,6 +41,8 @@ internal sealed class DocumentHost
     private long _logBytes;
     private long _idleSince;
     private ITimer? _timer;
+    private bool _deleted;
+    private HostRequest.Delete? _pendingDelete;
 
     public DocumentHost(DocumentKey key, DocumentRegistry registry, IDocumentStore store, CollabOptions options, ILogger logger, TimeProvider time,
         IWorkspaceEvents events)
@@ -121,6 +123,8 @@ internal sealed class DocumentHost
         var started = Stopwatch.GetTimestamp();
         try
         {
+            // a REST delete of this document may still be removing it from storage: load what it leaves
+            await _registry.DeletionFinished(Key).ConfigureAwait(false);
             var stored = await _store.LoadAsync(Key).ConfigureAwait(false);
             var limits = DecoderLimitsFor(_options);
             var log = stored?.Log ?? [];
@@ -152,6 +156,9 @@ internal sealed class DocumentHost
     {
         switch (message)
         {
+            case HostRequest r:
+                OnRequest(r);
+                break;
             case HostMessage.Update m:
                 OnUpdate(m);
                 break;
@@ -195,6 +202,12 @@ internal sealed class DocumentHost
     private void OnJoin(ClientConnection connection)
     {
         Interlocked.Decrement(ref PendingJoins);
+        if (_deleted)
+        {
+            connection.Close(CloseCodes.DocumentDeleted, DeletedReason);
+            return;
+        }
+
         if (_shuttingDown)
         {
             connection.Close(CloseCodes.GoingAway, "The server is shutting down; reconnect shortly.");
@@ -267,8 +280,9 @@ internal sealed class DocumentHost
 
     private void OnUpdate(HostMessage.Update message)
     {
-        if (_shuttingDown || !IsJoined(message.Connection))
+        if (_shuttingDown || _failed || (message.Connection is { } sender && !IsJoined(sender)))
         {
+            message.Completion?.TrySetException(Unavailable());
             return;
         }
 
@@ -288,6 +302,12 @@ internal sealed class DocumentHost
         if (size > _options.Limits.MaxDocumentBytes)
         {
             string reason = $"The update would grow the document to about {size} bytes, over the limit of {_options.Limits.MaxDocumentBytes} (MaxDocumentBytes); it was not applied.";
+            if (message.Connection is null)
+            {
+                message.Completion?.TrySetException(new DocumentUnavailableException(413, reason));
+                return;
+            }
+
             ServerLog.ClosingConnection(_logger, message.Connection.Id, Key, CloseCodes.DocumentTooLarge, reason);
             message.Connection.Close(CloseCodes.DocumentTooLarge, reason);
             return;
@@ -381,8 +401,16 @@ internal sealed class DocumentHost
     {
         _storageBusy = false;
         _inFlightBytes = 0;
+        if (_pendingDelete is not null)
+        {
+            FailCompletions(completed.Batch, DocumentDeleted());
+            FinishDelete();
+            return;
+        }
+
         if (completed.Error is not null)
         {
+            FailCompletions(completed.Batch, Unavailable());
             ServerLog.AppendFailed(_logger, completed.Error, Key, completed.Batch.Count);
             // Clients keep what the server did not confirm and resend it in the sync handshake of their next connection.
             Fail(CloseCodes.DocumentUnavailable, "The server could not store an update; reconnect to retry.");
@@ -391,15 +419,20 @@ internal sealed class DocumentHost
         }
 
         _lastSeq = completed.LastSeq;
+        // one append gives a batch contiguous seqs ending at LastSeq
+        long seq = completed.LastSeq - completed.Batch.Count;
         foreach (var update in completed.Batch)
         {
+            seq++;
             _state!.Apply(update.Payload);
             _logEntries++;
             _logBytes += update.Payload.Length;
             Broadcast(update.Frame);
+            update.Completion?.TrySetResult(seq);
         }
 
-        _events.DocumentChanged(Key, _state!.Size, _lastSeq, completed.Batch[^1].Connection.Origin);
+        _events.DocumentChanged(Key, _state!.Size, _lastSeq, completed.Batch[^1].Origin);
+        _registry.Changes.Raise(Key);
 
         StartStorageWork();
         if (_shuttingDown)
@@ -411,6 +444,12 @@ internal sealed class DocumentHost
     private void OnCompactionCompleted(HostMessage.CompactionCompleted completed)
     {
         _storageBusy = false;
+        if (_pendingDelete is not null)
+        {
+            FinishDelete();
+            return;
+        }
+
         if (completed.Error is not null)
         {
             ServerLog.CompactionFailed(_logger, completed.Error, Key);
@@ -577,6 +616,8 @@ internal sealed class DocumentHost
         {
             _events.PresenceChanged(Key, []);
         }
+
+        FailCompletions(_queued, Unavailable());
         _queued.Clear();
         Volatile.Write(ref _queuedCount, 0);
     }
@@ -592,6 +633,11 @@ internal sealed class DocumentHost
             {
                 Interlocked.Decrement(ref PendingJoins);
                 join.Connection.Close(CloseCodes.DocumentUnavailable, "The document could not be loaded from storage; try again later.");
+            }
+            else if (message is HostRequest request)
+            {
+                Interlocked.Decrement(ref PendingJoins);
+                request.Fail(Unavailable());
             }
         }
     }

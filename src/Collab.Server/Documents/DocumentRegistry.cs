@@ -20,8 +20,12 @@ internal sealed class DocumentRegistry(IDocumentStore store, IOptions<CollabOpti
     private readonly object _lock = new();
     private readonly Dictionary<DocumentKey, DocumentHost> _hosts = [];
     private readonly ILogger _logger = loggers.CreateLogger("Collab.Server.Documents");
+    private readonly Dictionary<DocumentKey, TaskCompletionSource> _deleting = [];
     private bool _stopping;
     private Task? _shutdown;
+
+    /// <summary>Raised by hosts after each durable append: what the change feed's long poll waits on.</summary>
+    public DocumentChangeSignals Changes { get; } = new();
 
     public int LoadedCount
     {
@@ -54,6 +58,89 @@ internal sealed class DocumentRegistry(IDocumentStore store, IOptions<CollabOpti
             Interlocked.Increment(ref host.PendingJoins);
             host.Post(new HostMessage.Join(connection));
             return host;
+        }
+    }
+
+    /// <summary>
+    /// Posts a REST request to the document's host, creating and loading it if needed (it unloads after the idle delay
+    /// like a host whose connections left); false while shutting down.
+    /// </summary>
+    public bool PostRequest(DocumentKey key, HostRequest request)
+    {
+        lock (_lock)
+        {
+            if (_stopping)
+            {
+                return false;
+            }
+
+            if (!_hosts.TryGetValue(key, out var host) || host.Closed)
+            {
+                host = new DocumentHost(key, this, store, options.Value, _logger, time, events);
+                _hosts[key] = host;
+                host.Start();
+            }
+
+            Interlocked.Increment(ref host.PendingJoins);
+            host.Post(request);
+            return true;
+        }
+    }
+
+    /// <summary>Posts a REST request to the document's host only if it is loaded; false (nothing posted) otherwise.</summary>
+    public bool PostRequestIfLoaded(DocumentKey key, HostRequest request)
+    {
+        lock (_lock)
+        {
+            if (_stopping || !_hosts.TryGetValue(key, out var host) || host.Closed)
+            {
+                return false;
+            }
+
+            Interlocked.Increment(ref host.PendingJoins);
+            host.Post(request);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Marks a document as being deleted: a host created meanwhile waits (<see cref="DeletionFinished"/>) before it loads.
+    /// False when another deletion of it runs: wait for <paramref name="running"/> and try again.
+    /// </summary>
+    public bool TryBeginDeletion(DocumentKey key, out Task running)
+    {
+        lock (_lock)
+        {
+            if (_deleting.TryGetValue(key, out var other))
+            {
+                running = other.Task;
+                return false;
+            }
+
+            var mine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _deleting[key] = mine;
+            running = mine.Task;
+            return true;
+        }
+    }
+
+    public void EndDeletion(DocumentKey key)
+    {
+        TaskCompletionSource? done;
+        lock (_lock)
+        {
+            _deleting.Remove(key, out done);
+        }
+
+        done?.TrySetResult();
+    }
+
+    /// <summary>Completes when no deletion of the document is running.</summary>
+    public Task DeletionFinished(DocumentKey key)
+    {
+        lock (_lock)
+        {
+            return _deleting.TryGetValue(key, out var running) ? running.Task : Task.CompletedTask;
         }
     }
 

@@ -26,12 +26,27 @@ internal abstract class HostMessage
     /// <summary>A validated update (from a step 2 or update message) and the frame that broadcasts it once durable.</summary>
     public sealed class Update(ClientConnection connection, byte[] update, byte[] frame, Crdt.DeleteSet? onlyDeletes) : HostMessage
     {
-        public ClientConnection Connection { get; } = connection;
+        /// <summary>An update from outside any connection (REST, a restore): <paramref name="completion"/> gets its seq once durable.</summary>
+        public Update(string? origin, byte[] update, TaskCompletionSource<long> completion)
+            : this(null!, update, SyncMessages.EncodeUpdate(update), null)
+        {
+            ExternalOrigin = origin;
+            Completion = completion;
+        }
+
+        /// <summary>The sending connection; null for an update from outside (<see cref="Completion"/> is set then).</summary>
+        public ClientConnection? Connection { get; } = connection;
         public byte[] Payload { get; } = update;
         public byte[] Frame { get; } = frame;
 
         /// <summary>Set when the update has no structs: its deletions, to drop it if the document has them all.</summary>
         public Crdt.DeleteSet? OnlyDeletes { get; } = onlyDeletes;
+
+        public string? ExternalOrigin { get; }
+
+        public TaskCompletionSource<long>? Completion { get; }
+
+        public string? Origin => Connection?.Origin ?? ExternalOrigin;
     }
 
     /// <summary>A read-only connection's update that only deletes: denied unless the document has every deletion already.</summary>
@@ -77,5 +92,5 @@ internal abstract class HostMessage
     }
 
     internal static UpdateRecord ToRecord(Update update, DateTimeOffset now) =>
-        new(update.Payload, update.Connection.Origin, now);
+        new(update.Payload, update.Origin, now);
 }

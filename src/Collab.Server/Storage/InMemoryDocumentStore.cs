@@ -4,9 +4,10 @@ namespace Collab.Server.Storage;
 
 /// <summary>
 /// A volatile <see cref="IDocumentStore"/> (<c>Collab:Storage:Provider=memory</c>): for demos, tests and load runs
-/// that measure the server without a disk. Everything is lost when the process stops.
+/// that measure the server without a disk. Everything is lost when the process stops. Implements the catalog and
+/// named snapshots too, so the REST API works on it as on the durable stores.
 /// </summary>
-public sealed class InMemoryDocumentStore : IDocumentStore
+public sealed partial class InMemoryDocumentStore : IDocumentStore
 {
     private readonly object _lock = new();
     private readonly Dictionary<DocumentKey, Entry> _documents = [];
@@ -34,13 +35,15 @@ public sealed class InMemoryDocumentStore : IDocumentStore
         {
             if (!_documents.TryGetValue(key, out var entry))
             {
-                entry = new Entry();
+                entry = new Entry { CreatedAt = DateTimeOffset.UtcNow };
                 _documents[key] = entry;
             }
 
+            entry.UpdatedAt = DateTimeOffset.UtcNow;
             foreach (var update in updates)
             {
                 entry.Log.Add(new StoredUpdate(++entry.LastSeq, update.Payload, update.Origin, update.ReceivedAt));
+                entry.History.Add(new HistoryEntry(entry.LastSeq, update.ReceivedAt, update.Payload.Length, update.Origin));
             }
 
             return Task.FromResult(entry.LastSeq);
@@ -53,10 +56,11 @@ public sealed class InMemoryDocumentStore : IDocumentStore
         {
             if (!_documents.TryGetValue(key, out var entry))
             {
-                entry = new Entry();
+                entry = new Entry { CreatedAt = DateTimeOffset.UtcNow };
                 _documents[key] = entry;
             }
 
+            entry.UpdatedAt = DateTimeOffset.UtcNow;
             entry.Snapshot = snapshot;
             entry.SnapshotSeq = upToSeq;
             entry.Log.RemoveAll(u => u.Seq <= upToSeq);
@@ -84,5 +88,13 @@ public sealed class InMemoryDocumentStore : IDocumentStore
         public long SnapshotSeq { get; set; }
 
         public long LastSeq { get; set; }
+
+        public DateTimeOffset CreatedAt { get; init; }
+
+        public DateTimeOffset UpdatedAt { get; set; }
+
+        public List<NamedSnapshot> Named { get; } = [];
+
+        public List<HistoryEntry> History { get; } = [];
     }
 }

@@ -7,6 +7,7 @@ internal static class PostgresMigrations
     [
         new(1, "documents, document_updates, document_snapshots",
             DocumentsTable.Create + DocumentUpdatesTable.Create + DocumentSnapshotsTable.Create),
+        new(2, "document_history", DocumentHistoryTable.Create + DocumentHistoryTable.Backfill),
     ];
 
     public static int Latest => All[^1].Version;

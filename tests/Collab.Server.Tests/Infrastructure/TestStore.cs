@@ -4,10 +4,13 @@ using Collab.Storage;
 
 namespace Collab.Server.Tests.Infrastructure;
 
-/// <summary>An in-memory store with the seams the tests need: a gate that holds appends, failure switches, a call log.</summary>
-internal sealed class TestStore : IDocumentStore
+/// <summary>
+/// A store with the seams the tests need: a gate that holds appends, failure switches, a call log. In memory by default;
+/// over SQLite or PostgreSQL for the tests that run on both backends. Passes the catalog and named snapshots through.
+/// </summary>
+internal sealed class TestStore(IDocumentStore? inner = null) : IDocumentStore, IDocumentCatalog, INamedSnapshotStore
 {
-    private readonly InMemoryDocumentStore _inner = new();
+    private readonly IDocumentStore _inner = inner ?? new InMemoryDocumentStore();
     private volatile TaskCompletionSource? _appendGate;
 
     public ConcurrentQueue<int> AppendBatchSizes { get; } = new();
@@ -38,7 +41,7 @@ internal sealed class TestStore : IDocumentStore
 
     private int _pendingAppends;
 
-    public Task MigrateAsync(CancellationToken ct = default) => Task.CompletedTask;
+    public Task MigrateAsync(CancellationToken ct = default) => _inner.MigrateAsync(ct);
 
     public Task<bool> PingAsync(CancellationToken ct = default) => Task.FromResult(!FailPing);
 
@@ -88,4 +91,35 @@ internal sealed class TestStore : IDocumentStore
     public Task<StoredDocument?> PeekAsync(DocumentKey key) => _inner.LoadAsync(key);
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>Disposes the backend (the server does not own it: tests restart servers on the same store).</summary>
+    public ValueTask DisposeInnerAsync() => _inner.DisposeAsync();
+
+    private IDocumentCatalog Catalog => (IDocumentCatalog)_inner;
+
+    private INamedSnapshotStore Named => (INamedSnapshotStore)_inner;
+
+    public Task<DocumentInfo?> GetInfoAsync(DocumentKey key, CancellationToken ct = default) => Catalog.GetInfoAsync(key, ct);
+
+    public Task<IReadOnlyList<string>> ListWorkspacesAsync(string? after, int limit, CancellationToken ct = default) =>
+        Catalog.ListWorkspacesAsync(after, limit, ct);
+
+    public Task<IReadOnlyList<DocumentInfo>> ListDocumentsAsync(string workspace, string? after, int limit, CancellationToken ct = default) =>
+        Catalog.ListDocumentsAsync(workspace, after, limit, ct);
+
+    public Task<IReadOnlyList<StoredUpdate>> ReadLogAsync(DocumentKey key, long afterSeq, int limit, CancellationToken ct = default) =>
+        Catalog.ReadLogAsync(key, afterSeq, limit, ct);
+
+    public Task<IReadOnlyList<HistoryEntry>> ReadHistoryAsync(DocumentKey key, long afterSeq, int limit, CancellationToken ct = default) =>
+        Catalog.ReadHistoryAsync(key, afterSeq, limit, ct);
+
+    public Task<NamedSnapshotInfo> SaveNamedSnapshotAsync(
+        DocumentKey key, long seq, string label, string? author, byte[] state, byte[] stateVector, CancellationToken ct = default) =>
+        Named.SaveNamedSnapshotAsync(key, seq, label, author, state, stateVector, ct);
+
+    public Task<IReadOnlyList<NamedSnapshotInfo>> ListNamedSnapshotsAsync(DocumentKey key, CancellationToken ct = default) =>
+        Named.ListNamedSnapshotsAsync(key, ct);
+
+    public Task<NamedSnapshot?> GetNamedSnapshotAsync(DocumentKey key, long id, CancellationToken ct = default) =>
+        Named.GetNamedSnapshotAsync(key, id, ct);
 }

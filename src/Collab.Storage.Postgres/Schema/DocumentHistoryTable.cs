@@ -1,0 +1,25 @@
+namespace Collab.Storage.Postgres.Schema;
+
+/// <summary>
+/// Every accepted update's metadata (seq, time, size, origin), written with the log row in the same statement but
+/// never compacted: the document's history. Deleted with the document (ON DELETE CASCADE).
+/// </summary>
+internal static class DocumentHistoryTable
+{
+    public const string Create = """
+        CREATE TABLE document_history (
+            document_id bigint      NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+            seq         bigint      NOT NULL,
+            received_at timestamptz NOT NULL,
+            size        bigint      NOT NULL,
+            origin      text        NULL,
+            PRIMARY KEY (document_id, seq)
+        );
+        """;
+
+    /// <summary>A database from before this table: the history starts with what the log still holds.</summary>
+    public const string Backfill = """
+        INSERT INTO document_history (document_id, seq, received_at, size, origin)
+        SELECT document_id, seq, received_at, length(payload), origin FROM document_updates;
+        """;
+}

@@ -1,0 +1,57 @@
+using static Collab.Storage.Tests.TestUpdates;
+
+namespace Collab.Storage.Tests;
+
+// The history: every update's metadata, kept through compaction, gone with the document.
+public abstract partial class DocumentStoreContract
+{
+    [Fact]
+    public async Task History_lists_every_update_with_time_size_and_origin_also_after_compaction()
+    {
+        var at = new DateTimeOffset(2026, 11, 21, 10, 30, 0, TimeSpan.Zero).AddTicks(1_234_567);
+        await Store.AppendAsync(Doc, [new([1, 2, 3], "alice", at), new([4], null, at.AddSeconds(1))]);
+        await Store.AppendAsync(Doc, Batch(3, 3, size: 10));
+        await Store.CompactAsync(Doc, Snapshot([1, 2, 3, 4]), upToSeq: 4);
+        var catalog = (IDocumentCatalog)Store;
+
+        var history = await catalog.ReadHistoryAsync(Doc, 0, 100);
+
+        Assert.Equal([1L, 2, 3, 4, 5], history.Select(h => h.Seq));
+        Assert.Equal([3L, 1, 10, 10, 10], history.Select(h => h.Size));
+        Assert.Equal("alice", history[0].Origin);
+        Assert.Null(history[1].Origin);
+        Assert.Equal(UnixTime.Truncate(at), history[0].ReceivedAt);
+        Assert.Single(await catalog.ReadLogAsync(Doc, 0, 100)); // the log itself was compacted
+        Assert.Equal([3L, 4], (await catalog.ReadHistoryAsync(Doc, 2, 2)).Select(h => h.Seq));
+    }
+
+    [Fact]
+    public async Task History_goes_with_its_document()
+    {
+        await Store.AppendAsync(Doc, Batch(1, 3));
+        await Store.DeleteAsync(Doc);
+        await Store.AppendAsync(Doc, [Update(9)]);
+
+        var history = await ((IDocumentCatalog)Store).ReadHistoryAsync(Doc, 0, 100);
+
+        Assert.Equal([1L], history.Select(h => h.Seq));
+        Assert.Empty(await ((IDocumentCatalog)Store).ReadHistoryAsync(new DocumentKey("acme", "never"), 0, 100));
+    }
+
+    [Fact]
+    public async Task Migrating_a_database_from_before_the_history_fills_it_from_the_log()
+    {
+        await Store.AppendAsync(Doc, Batch(1, 3, size: 12));
+        // as a version-1 database: no history table, migration 2 not applied
+        await ExecuteSqlAsync("DROP TABLE document_history; DELETE FROM schema_migrations WHERE version = 2;");
+        await using var upgraded = OpenStore();
+
+        await upgraded.MigrateAsync();
+
+        var history = await ((IDocumentCatalog)upgraded).ReadHistoryAsync(Doc, 0, 100);
+        Assert.Equal([1L, 2, 3], history.Select(h => h.Seq));
+        Assert.All(history, h => Assert.Equal(12, h.Size));
+        Assert.Equal(4, await upgraded.AppendAsync(Doc, [Update(4)]));
+        Assert.Equal(4, (await ((IDocumentCatalog)upgraded).ReadHistoryAsync(Doc, 0, 100)).Count);
+    }
+}
