@@ -141,6 +141,41 @@ public sealed class WorkspaceHubTests
     }
 
     [Fact]
+    public async Task Snapshot_and_restore_made_over_REST_raise_SnapshotCreated_DocumentRestored_and_DocumentChanged()
+    {
+        await using var server = await TestServer.StartAsync(TestTokens.AuthSettings());
+        await using var hub = HubListener.Start(server.HttpUrl, TestTokens.Create("read", "acme"), "acme");
+        await hub.WaitForAsync(l => Joined(l, "acme"), "joining acme");
+        using var api = new ApiClient(server.HttpUrl, TestTokens.Create("write", "acme"));
+
+        var writer = new Crdt.Doc();
+        writer.GetText("text").Insert(0, "first");
+        await api.PostUpdateAsync("acme", "notes", writer.EncodeStateAsUpdate());
+        string path = ApiClient.DocPath("acme", "notes");
+        var snapshot = await ApiClient.JsonAsync(await api.PostJsonAsync(path + "/snapshots", "{\"label\":\"v1\"}"), System.Net.HttpStatusCode.Created);
+        long id = snapshot.GetProperty("id").GetInt64();
+        byte[] sv = writer.EncodeStateVector();
+        writer.GetText("text").Insert(5, " draft");
+        await api.PostUpdateAsync("acme", "notes", writer.EncodeStateAsUpdate(sv));
+        var restore = await ApiClient.JsonAsync(await api.PostJsonAsync($"{path}/snapshots/{id}/restore", "{}"));
+
+        var created = (await hub.WaitForEventAsync("SnapshotCreated", _ => true, "SnapshotCreated")).GetProperty("data");
+        Assert.Equal("notes", created.GetProperty("document").GetString());
+        Assert.Equal(id, created.GetProperty("snapshot").GetProperty("id").GetInt64());
+        Assert.Equal("v1", created.GetProperty("snapshot").GetProperty("label").GetString());
+        Assert.Equal("test-user", created.GetProperty("snapshot").GetProperty("author").GetString());
+
+        var restored = (await hub.WaitForEventAsync("DocumentRestored", _ => true, "DocumentRestored")).GetProperty("data");
+        Assert.Equal(id, restored.GetProperty("snapshotId").GetInt64());
+        Assert.Equal(restore.GetProperty("seq").GetInt64(), restored.GetProperty("seq").GetInt64());
+        Assert.Equal("test-user", restored.GetProperty("by").GetString());
+
+        // the restore is an update like any other: DocumentChanged reaches its sequence number
+        long restoreSeq = restore.GetProperty("seq").GetInt64();
+        await hub.WaitForEventAsync("DocumentChanged", c => c.GetProperty("lastSeq").GetInt64() == restoreSeq, "DocumentChanged for the restore");
+    }
+
+    [Fact]
     public async Task Joining_a_workspace_the_token_does_not_cover_throws_a_hub_error_naming_both()
     {
         await using var server = await TestServer.StartAsync(TestTokens.AuthSettings());
