@@ -1,3 +1,4 @@
+using Collab.Server.Auth;
 using System.Text.Json;
 using System.Threading.Channels;
 using Collab.Server.Hubs;
@@ -47,8 +48,8 @@ internal sealed class HubWorkspaceEvents(IHubContext<WorkspaceHub> hub, IOptions
             DocumentRestoredMethod));
 
     /// <summary>Sends <paramref name="connectionId"/> the current presence of every document of <paramref name="workspace"/> that has users.</summary>
-    public void SendPresenceSnapshot(string connectionId, string workspace) =>
-        _queue.Writer.TryWrite(new Pending(PendingKind.PresenceSnapshot, new DocumentKey(workspace, string.Empty), null, connectionId));
+    public void SendPresenceSnapshot(string connectionId, string workspace, string? pattern = null) =>
+        _queue.Writer.TryWrite(new Pending(PendingKind.PresenceSnapshot, new DocumentKey(workspace, string.Empty), pattern, connectionId));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -94,20 +95,24 @@ internal sealed class HubWorkspaceEvents(IHubContext<WorkspaceHub> hub, IOptions
             case PendingKind.Presence:
                 var presence = ToEvent(pending.Key, (IReadOnlyList<PresenceUser>)pending.Payload!);
                 Remember(presence);
-                await SendAsync(pending.Key.Workspace, PresenceChangedMethod, presence).ConfigureAwait(false);
+                await SendAsync(pending.Key, PresenceChangedMethod, presence).ConfigureAwait(false);
                 break;
             case PendingKind.Changed:
                 await ThrottleAsync(pending.Key, (DocumentChangedEvent)pending.Payload!).ConfigureAwait(false);
                 break;
             case PendingKind.Immediate:
-                await SendAsync(pending.Key.Workspace, pending.Target!, pending.Payload!).ConfigureAwait(false);
+                await SendAsync(pending.Key, pending.Target!, pending.Payload!).ConfigureAwait(false);
                 break;
             case PendingKind.PresenceSnapshot:
                 if (_presence.TryGetValue(pending.Key.Workspace, out var documents))
                 {
+                    var pattern = (string?)pending.Payload;
                     foreach (var state in documents.Values)
                     {
-                        await SendToAsync(pending.Target!, state).ConfigureAwait(false);
+                        if (pattern is null || TokenValidator.GlobMatches(pattern, state.Document))
+                        {
+                            await SendToAsync(pending.Target!, state).ConfigureAwait(false);
+                        }
                     }
                 }
 
@@ -121,14 +126,14 @@ internal sealed class HubWorkspaceEvents(IHubContext<WorkspaceHub> hub, IOptions
         if (!_throttles.TryGetValue(key, out var throttle))
         {
             _throttles[key] = new Throttle { LastSent = now };
-            await SendAsync(key.Workspace, DocumentChangedMethod, changed).ConfigureAwait(false);
+            await SendAsync(key, DocumentChangedMethod, changed).ConfigureAwait(false);
             return;
         }
 
         if (throttle.Pending is null && time.GetElapsedTime(throttle.LastSent, now) >= _interval)
         {
             throttle.LastSent = now;
-            await SendAsync(key.Workspace, DocumentChangedMethod, changed).ConfigureAwait(false);
+            await SendAsync(key, DocumentChangedMethod, changed).ConfigureAwait(false);
             return;
         }
 
@@ -177,7 +182,7 @@ internal sealed class HubWorkspaceEvents(IHubContext<WorkspaceHub> hub, IOptions
 
         foreach (var (key, changed) in due ?? [])
         {
-            await SendAsync(key.Workspace, DocumentChangedMethod, changed).ConfigureAwait(false);
+            await SendAsync(key, DocumentChangedMethod, changed).ConfigureAwait(false);
         }
 
         return next;
@@ -234,15 +239,70 @@ internal sealed class HubWorkspaceEvents(IHubContext<WorkspaceHub> hub, IOptions
         }
     }
 
-    private async Task SendAsync(string workspace, string method, object payload)
+    private async Task SendAsync(DocumentKey key, string method, object payload)
     {
         try
         {
-            await hub.Clients.Group(WorkspaceHub.GroupName(workspace)).SendAsync(method, payload).ConfigureAwait(false);
+            await hub.Clients.Group(WorkspaceHub.GroupName(key.Workspace)).SendAsync(method, payload).ConfigureAwait(false);
+            foreach (string pattern in PatternsOf(key.Workspace))
+            {
+                if (TokenValidator.GlobMatches(pattern, key.Document))
+                {
+                    await hub.Clients.Group(WorkspaceHub.GroupName(key.Workspace, pattern)).SendAsync(method, payload).ConfigureAwait(false);
+                }
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            HubLog.SendFailed(logger, e, method, workspace);
+            HubLog.SendFailed(logger, e, method, key.Workspace);
+        }
+    }
+
+    // Connections whose token names a document pattern join a group per (workspace, pattern) and hear only
+    // about matching documents; the patterns in use are counted here so that a send knows which groups exist.
+    private readonly Dictionary<string, Dictionary<string, int>> _patterns = [];
+
+    public void AddPattern(string workspace, string pattern)
+    {
+        lock (_patterns)
+        {
+            if (!_patterns.TryGetValue(workspace, out var counts))
+            {
+                counts = [];
+                _patterns[workspace] = counts;
+            }
+
+            counts[pattern] = counts.GetValueOrDefault(pattern) + 1;
+        }
+    }
+
+    public void RemovePattern(string workspace, string pattern)
+    {
+        lock (_patterns)
+        {
+            if (_patterns.TryGetValue(workspace, out var counts) && counts.TryGetValue(pattern, out int n))
+            {
+                if (n > 1)
+                {
+                    counts[pattern] = n - 1;
+                }
+                else
+                {
+                    counts.Remove(pattern);
+                    if (counts.Count == 0)
+                    {
+                        _patterns.Remove(workspace);
+                    }
+                }
+            }
+        }
+    }
+
+    private string[] PatternsOf(string workspace)
+    {
+        lock (_patterns)
+        {
+            return _patterns.TryGetValue(workspace, out var counts) ? [.. counts.Keys] : [];
         }
     }
 

@@ -18,6 +18,12 @@ internal sealed class WorkspaceHub(TokenValidator validator, HubWorkspaceEvents 
 
     public static string GroupName(string workspace) => "ws:" + workspace;
 
+    /// <summary>The group of connections whose token limits them to documents matching <paramref name="pattern"/>.</summary>
+    public static string GroupName(string workspace, string pattern) => "ws:" + workspace + "\n" + pattern;
+
+    // what this connection joined under a document pattern, to release the pattern when it leaves
+    private const string PatternJoinsKey = "collab.pattern-joins";
+
     public async Task Join(string workspace)
     {
         if (string.IsNullOrEmpty(workspace) || workspace.Length > MaxNameLength)
@@ -38,13 +44,59 @@ internal sealed class WorkspaceHub(TokenValidator validator, HubWorkspaceEvents 
             }
         }
 
-        await Groups.AddToGroupAsync(Context.ConnectionId, GroupName(workspace)).ConfigureAwait(false);
+        // a token limited to some documents hears only about those
+        string? pattern = validator.Enabled ? Context.User?.FindFirst("document")?.Value : null;
+        if (pattern is null || pattern == "*")
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, GroupName(workspace)).ConfigureAwait(false);
+            pattern = null;
+        }
+        else if (PatternJoins().Add(workspace))
+        {
+            events.AddPattern(workspace, pattern);
+            await Groups.AddToGroupAsync(Context.ConnectionId, GroupName(workspace, pattern)).ConfigureAwait(false);
+        }
+
         HubLog.Joined(logger, Context.ConnectionId, workspace);
 
         // through the event loop, so the caller's presence snapshot is ordered with the events its group receives
-        events.SendPresenceSnapshot(Context.ConnectionId, workspace);
+        events.SendPresenceSnapshot(Context.ConnectionId, workspace, pattern);
     }
 
-    public Task Leave(string workspace) =>
-        Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupName(workspace));
+    public async Task Leave(string workspace)
+    {
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupName(workspace)).ConfigureAwait(false);
+        string? pattern = Context.User?.FindFirst("document")?.Value;
+        if (pattern is not null && PatternJoins().Remove(workspace))
+        {
+            events.RemovePattern(workspace, pattern);
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupName(workspace, pattern)).ConfigureAwait(false);
+        }
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        string? pattern = Context.User?.FindFirst("document")?.Value;
+        if (pattern is not null)
+        {
+            foreach (string workspace in PatternJoins())
+            {
+                events.RemovePattern(workspace, pattern);
+            }
+        }
+
+        return base.OnDisconnectedAsync(exception);
+    }
+
+    private HashSet<string> PatternJoins()
+    {
+        if (Context.Items.TryGetValue(PatternJoinsKey, out object? joined) && joined is HashSet<string> set)
+        {
+            return set;
+        }
+
+        set = new HashSet<string>(StringComparer.Ordinal);
+        Context.Items[PatternJoinsKey] = set;
+        return set;
+    }
 }

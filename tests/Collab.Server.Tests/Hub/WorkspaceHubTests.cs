@@ -176,6 +176,26 @@ public sealed class WorkspaceHubTests
     }
 
     [Fact]
+    public async Task A_token_limited_to_a_document_pattern_hears_only_about_matching_documents()
+    {
+        await using var server = await TestServer.StartAsync(TestTokens.AuthSettings());
+        await using var scoped = HubListener.Start(server.HttpUrl, TestTokens.Create("read", "acme", "plans-*"), "acme");
+        await using var full = HubListener.Start(server.HttpUrl, TestTokens.Create("read", "acme"), "acme");
+        await scoped.WaitForAsync(l => Joined(l, "acme"), "scoped joining acme");
+        await full.WaitForAsync(l => Joined(l, "acme"), "full joining acme");
+
+        var events = server.App.Services.GetRequiredService<IWorkspaceEvents>();
+        events.DocumentRestored(new DocumentKey("acme", "secret-notes"), 1, 10, "x");
+        events.DocumentRestored(new DocumentKey("acme", "plans-q3"), 2, 20, "x");
+
+        await full.WaitForEventAsync("DocumentRestored", d => d.GetProperty("document").GetString() == "plans-q3", "plans-q3 on the full listener");
+        await full.WaitForEventAsync("DocumentRestored", d => d.GetProperty("document").GetString() == "secret-notes", "secret-notes on the full listener");
+        await scoped.WaitForEventAsync("DocumentRestored", d => d.GetProperty("document").GetString() == "plans-q3", "plans-q3 on the scoped listener");
+        await Task.Delay(500);
+        Assert.DoesNotContain(scoped.Events("DocumentRestored"), e => e.Data.GetProperty("document").GetString() == "secret-notes");
+    }
+
+    [Fact]
     public async Task Joining_a_workspace_the_token_does_not_cover_throws_a_hub_error_naming_both()
     {
         await using var server = await TestServer.StartAsync(TestTokens.AuthSettings());
