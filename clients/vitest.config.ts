@@ -36,6 +36,12 @@ export default defineConfig({
         }
       },
       {
+        test: {
+          name: 'demo',
+          include: ['demo/test/**/*.test.ts']
+        }
+      },
+      {
         resolve: { alias },
         test: {
           name: 'e2e',

@@ -36,6 +36,7 @@ public static class CollabServer
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DocumentRegistry>());
 
         var app = builder.Build();
+        app.UseCollabDemo();
         app.UseWebSockets();
         app.MapCollabHealth();
         app.MapCollabWebSocket();

@@ -68,7 +68,7 @@ export interface PresenceEntry<U = Record<string, unknown>> {
  * Every client's awareness state, re-rendered on each awareness change; when `localUser` is given it is set
  * as this client's `user` field.
  */
-export function usePresence<U extends Record<string, unknown> = Record<string, unknown>> (
+export function usePresence<U extends object = Record<string, unknown>> (
   awareness: Awareness | null | undefined, localUser?: U): Array<PresenceEntry<U>> {
   const [entries, setEntries] = useState<Array<PresenceEntry<U>>>([])
   const userKey = localUser === undefined ? undefined : JSON.stringify(localUser)

@@ -89,7 +89,7 @@ describe('useSnapshots', () => {
     await live.whenSynced()
     live.doc.getText('t').insert(0, 'v1')
     const api = new CollabRestClient({ url: serverUrl(), token: token(workspace, 'write') })
-    await waitFor(async () => (await api.getContent(workspace, name, { t: 'text' }).catch(() => ({}))).t === 'v1', 'v1 stored')
+    await waitFor(async () => (await api.getContent(workspace, name, { t: 'text' }).catch(() => ({} as Record<string, unknown>))).t === 'v1', 'v1 stored')
     const view = render(createElement(History, { api, workspace, document: name }))
     const labels = (): string[] => [...view.querySelectorAll('#snapshots li')].map((li) => li.textContent ?? '')
     ;(view.querySelector('#create') as HTMLButtonElement).click()
