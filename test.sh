@@ -15,8 +15,9 @@ if [ ! -d tests/ws-clients/node_modules/y-websocket ]; then
 fi
 
 if [ ! -d clients/node_modules/vitest ]; then
-  echo "installing the browser clients' npm packages (npm ci --prefix clients)"
-  npm ci --prefix clients --no-audit --no-fund || exit 1
+  # npm install, not ci: see .ci/run (the lockfile pins every version either way)
+  echo "installing the browser clients' npm packages (npm install --prefix clients)"
+  npm install --prefix clients --no-audit --no-fund || exit 1
 fi
 
 # PostgreSQL for the storage tests (idempotent; set COLLAB_TEST_POSTGRES to use a server of your own)
