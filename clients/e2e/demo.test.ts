@@ -24,7 +24,10 @@ async function openDemo (name: string, color: string): Promise<Page> {
   contexts.push(context)
   const page = await context.newPage()
   page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`))
-  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(`${name} console: ${m.text()}`) })
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageErrors.push(`${name} console: ${m.text()}`)
+  })
+  page.on('response', (r) => { if (r.status() >= 400) pageErrors.push(`${name}: ${r.request().method()} ${r.url()} answered ${r.status()}`) })
   const query = new URLSearchParams({ workspace: 'e2e', doc: documentName, name, color })
   await page.goto(`${server.url}/?${query.toString()}`)
   await page.locator('[data-status=connected]').waitFor({ timeout: 20_000 })
@@ -181,6 +184,10 @@ describe('the demo in two browsers', () => {
     const probe = await fetch(`${server.url}/api/workspaces`)
     if (probe.status === 404) {
       throw new Error(`REST API not present: GET ${server.url}/api/workspaces answered 404, so the history panel cannot list, create or restore snapshots`)
+    }
+    for (const page of [ada, grace]) {
+      await page.getByText('No snapshots yet.').waitFor({ timeout: 10_000 })
+      expect(await page.locator('.cp-history-error').count()).toBe(0)
     }
     await ada.getByLabel('Snapshot label').fill('two steps')
     await ada.getByRole('button', { name: 'Save' }).click()

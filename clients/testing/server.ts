@@ -9,7 +9,8 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
-export const serverDll = join(repoRoot, 'src/Collab.Server/bin/Release/net10.0/Collab.Server.dll')
+/** COLLAB_SERVER_DLL runs the tests against another build (e.g. a merge being checked). */
+export const serverDll = process.env.COLLAB_SERVER_DLL ?? join(repoRoot, 'src/Collab.Server/bin/Release/net10.0/Collab.Server.dll')
 
 export interface TestServer {
   /** `http://127.0.0.1:<port>` */

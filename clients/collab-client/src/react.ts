@@ -6,6 +6,7 @@ import type { WebsocketProvider } from 'y-websocket'
 import { connect, type ConnectOptions } from './connect.js'
 import type { WorkspaceEvents } from './events.js'
 import type { CollabRestClient } from './rest.js'
+import { CollabApiError } from './errors.js'
 import type { Snapshot } from './types.js'
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected'
@@ -136,7 +137,12 @@ export function useSnapshots (options: UseSnapshotsOptions): SnapshotsState {
     const mine = ++generation.current
     setLoading(true)
     try {
-      const { items } = await rest.listSnapshots(workspace, document)
+      const { items } = await rest.listSnapshots(workspace, document).catch((e: unknown) => {
+        // a document nobody has written yet has no snapshots (the server answers 404 with a problem document;
+        // a 404 without one means the server has no REST API, which stays an error)
+        if (e instanceof CollabApiError && e.status === 404 && e.problem !== null) return { items: [] }
+        throw e
+      })
       if (mine !== generation.current) return
       setSnapshots([...items].sort((a, b) => b.seq - a.seq || b.createdAt.localeCompare(a.createdAt)))
       setError(null)

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { WorkspaceEvents, type WorkspaceEventMap, type WorkspaceEventName } from '@collab/client'
-import { client, closeAll, requireWorkspaceHub, rest, serverUrl, token, uniqueNames, waitFor } from './helpers.js'
+import { client, closeAll, requireRestApi, requireWorkspaceHub, rest, serverUrl, token, uniqueNames, waitFor } from './helpers.js'
 
 // Fails every test below with "workspace events hub not present" while the server build has no hub.
 beforeEach(requireWorkspaceHub)
@@ -40,6 +40,7 @@ describe('workspace events', () => {
   })
 
   it('reports snapshots and restores', async () => {
+    await requireRestApi() // snapshots are taken and restored over REST
     const { workspace, document } = uniqueNames('snapevents')
     const events = new WorkspaceEvents({ url: serverUrl(), token: () => token(workspace, 'read') })
     hubs.push(events)

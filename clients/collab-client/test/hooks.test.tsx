@@ -100,4 +100,24 @@ describe('useSnapshots', () => {
     await waitFor(() => live.doc.getText('t').toString() === 'v1', 'the restore to reach the live client')
     expect(view.querySelector('#error')?.textContent).toBe('')
   })
+
+  it('shows a document nobody has written yet as having no snapshots, not as an error', async () => {
+    await requireRestApi()
+    const { workspace, document: name } = uniqueNames('fresh')
+    const api = new CollabRestClient({ url: serverUrl(), token: token(workspace, 'write') })
+    const view = render(createElement(History, { api, workspace, document: name }))
+    await waitFor(() => view.querySelector('#snapshots') !== null, 'the list to render')
+    await new Promise((r) => setTimeout(r, 300))
+    expect(view.querySelectorAll('#snapshots li')).toHaveLength(0)
+    expect(view.querySelector('#error')?.textContent).toBe('')
+  })
+
+  it('reports a server without the REST API as an error that says so', async () => {
+    const { workspace, document: name } = uniqueNames('norest')
+    // a base URL under which nothing is routed stands for a server without /api
+    const api = new CollabRestClient({ url: `${serverUrl()}/no-such-prefix`, token: token(workspace, 'write') })
+    const view = render(createElement(History, { api, workspace, document: name }))
+    await waitFor(() => (view.querySelector('#error')?.textContent ?? '') !== '', 'the error to show')
+    expect(view.querySelector('#error')?.textContent).toContain('REST API not present')
+  })
 })
