@@ -1,7 +1,7 @@
 // The demo in a real browser: Debian's Chromium (driven by playwright-core) against a real Collab.Server
 // serving the committed demo. Two browser contexts (two users, no shared storage) open the same document.
 // The steps build on each other and run in order.
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
@@ -62,6 +62,9 @@ async function drag (page: Page, from: { x: number, y: number }, to: { x: number
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true })
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`no Chromium at ${chromiumPath}: install Debian's (apt-get install -y chromium; .ci/run does) or set CHROMIUM_PATH`)
+  }
   server = await startServer({ storage: 'memory' })
   browser = await chromium.launch({
     executablePath: chromiumPath,
