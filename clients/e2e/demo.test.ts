@@ -161,6 +161,15 @@ describe('the demo in two browsers', () => {
     await nodeByLabel(ada, 'Load orders').waitFor({ timeout: 5_000 })
   })
 
+  it('removes a node deleted with the keyboard in one page from the other', async () => {
+    await grace.getByRole('button', { name: '+ Transform' }).click()
+    await nodeByLabel(ada, 'Transform 1').waitFor({ timeout: 5_000 })
+    await grace.locator('.react-flow__node', { hasText: 'Transform 1' }).locator('.cp-node-label').click()
+    await grace.keyboard.press('Delete')
+    await nodeByLabel(ada, 'Transform 1').waitFor({ state: 'detached', timeout: 5_000 })
+    expect(await nodes(ada).count()).toBe(2)
+  })
+
   it('shares the notes typed in one page with the other', async () => {
     await grace.getByLabel('Shared notes').click()
     await grace.keyboard.type('Pipeline reviewed by Grace.')
