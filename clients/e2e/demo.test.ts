@@ -164,7 +164,7 @@ describe('the demo in two browsers', () => {
   it('removes a node deleted with the keyboard in one page from the other', async () => {
     await grace.getByRole('button', { name: '+ Transform' }).click()
     await nodeByLabel(ada, 'Transform 1').waitFor({ timeout: 5_000 })
-    await grace.locator('.react-flow__node', { hasText: 'Transform 1' }).locator('.cp-node-label').click()
+    await nodeByLabel(grace, 'Transform 1').locator('.cp-node-label').click()
     await grace.keyboard.press('Delete')
     await nodeByLabel(ada, 'Transform 1').waitFor({ state: 'detached', timeout: 5_000 })
     expect(await nodes(ada).count()).toBe(2)

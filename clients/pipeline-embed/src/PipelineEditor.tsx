@@ -8,7 +8,7 @@ import type { Awareness } from 'y-protocols/awareness'
 import type { CollabRestClient, WorkspaceEvents } from '@collab/client'
 import { usePresence } from '@collab/client/react'
 import {
-  addNode, applyEdgeChangesToDoc, applyNodeChangesToDoc, connectNodes, moveNodes, observePipeline, readPipeline,
+  addNode, applyEdgeChangesToDoc, applyNodeChangesToDoc, connectNodes, freePosition, moveNodes, observePipeline, readPipeline,
   removeNodes, renameNode, toFlowEdges, toFlowNodes, type FlowEdge, type FlowNode, type NodeKind
 } from './binding.js'
 import { PipelineActionsContext, RemoteSelectionsContext, type PipelineActions } from './context.js'
@@ -139,9 +139,10 @@ function Editor ({ doc, awareness, user, history, readOnly = false, dragWriteInt
     const center = rect !== undefined
       ? flow.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 })
       : { x: 0, y: 0 }
-    const count = readPipeline(doc).nodes.filter((n) => n.type === kind).length
-    const offset = (count % 6) * 24
-    addNode(doc, { label: `${kindLabels[kind]} ${count + 1}`, type: kind, x: Math.round(center.x - 70 + offset), y: Math.round(center.y - 20 + offset) })
+    const existing = readPipeline(doc).nodes
+    const count = existing.filter((n) => n.type === kind).length
+    const at = freePosition(existing, Math.round(center.x - 70), Math.round(center.y - 20))
+    addNode(doc, { label: `${kindLabels[kind]} ${count + 1}`, type: kind, x: at.x, y: at.y })
   }
 
   const single = selectedIds.length === 1 ? nodes.find((n) => n.id === selectedIds[0]) : undefined

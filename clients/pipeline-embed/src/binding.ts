@@ -275,3 +275,16 @@ export function applyEdgeChangesToDoc (doc: Y.Doc, changes: ReadonlyArray<EdgeCh
   const removed = changes.filter((c) => c.type === 'remove').map((c) => c.id)
   if (removed.length > 0) removeEdges(doc, removed)
 }
+
+/**
+ * The first spot on a diagonal from (x, y) that no node starts within `clearance` of, so a new node does not
+ * land on (and hide) an existing one.
+ */
+export function freePosition (nodes: ReadonlyArray<{ x: number, y: number }>, x: number, y: number, step = 40, clearance = 30): { x: number, y: number } {
+  for (let i = 0; i < 200; i++) {
+    const cx = x + i * step
+    const cy = y + i * step
+    if (!nodes.some((n) => Math.abs(n.x - cx) < clearance && Math.abs(n.y - cy) < clearance)) return { x: cx, y: cy }
+  }
+  return { x, y }
+}

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import {
   addNode, applyEdgeChangesToDoc, applyNodeChangesToDoc, connectNodes, moveNode, observePipeline, pipelineMaps,
-  readPipeline, removeNodes, renameNode, toFlowEdges, toFlowNodes, wouldCreateCycle, type FlowNode
+  freePosition, readPipeline, removeNodes, renameNode, toFlowEdges, toFlowNodes, wouldCreateCycle, type FlowNode
 } from '../src/binding.js'
 import { throttle } from '../src/throttle.js'
 
@@ -183,6 +183,15 @@ describe('Y state becomes React Flow nodes and edges', () => {
     stop()
     removeNodes(b, ['b'])
     expect(seen).toEqual([2, 1])
+  })
+})
+
+describe('placing new nodes', () => {
+  it('puts a new node on the first free spot of a diagonal, never on top of another', () => {
+    expect(freePosition([], 10, 10)).toEqual({ x: 10, y: 10 })
+    expect(freePosition([{ x: 10, y: 10 }], 10, 10)).toEqual({ x: 50, y: 50 })
+    expect(freePosition([{ x: 10, y: 10 }, { x: 55, y: 45 }], 10, 10)).toEqual({ x: 90, y: 90 })
+    expect(freePosition([{ x: 100, y: 100 }], 10, 10)).toEqual({ x: 10, y: 10 })
   })
 })
 
