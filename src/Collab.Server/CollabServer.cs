@@ -38,6 +38,7 @@ public static class CollabServer
         builder.Services.AddCollabApi();
 
         var app = builder.Build();
+        app.UseCollabDemo();
         app.UseWebSockets();
         app.MapCollabHealth();
         app.MapCollabWebSocket();

@@ -1,0 +1,7 @@
+export { connect, type ConnectOptions, type CollabConnection } from './connect.js'
+export { CollabRestClient, DocumentApi, type RestClientOptions, type TokenSource } from './rest.js'
+export { WorkspaceEvents, workspaceEventNames, type WorkspaceEventName, type WorkspaceEventsOptions } from './events.js'
+export { CollabApiError, type ProblemDetails } from './errors.js'
+export { toBase64Url, fromBase64Url } from './base64url.js'
+export { toHttpUrl, toWebSocketUrl, providerAddress } from './urls.js'
+export type * from './types.js'

@@ -1,0 +1,7 @@
+export { CollabPipeline, type CollabPipelineProps } from './CollabPipeline.js'
+export { PipelineEditor, type PipelineEditorProps } from './PipelineEditor.js'
+export { HistoryPanel, type HistoryPanelProps } from './HistoryPanel.js'
+export { mount, type MountOptions, type MountedPipeline } from './embed.js'
+export { ensureStyles } from './styles.js'
+export * from './binding.js'
+export * from './presence.js'
