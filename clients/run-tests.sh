@@ -10,6 +10,12 @@ if [ ! -f ../src/Collab.Server/bin/Release/net10.0/Collab.Server.dll ]; then
   dotnet build ../src/Collab.Server -c Release --nologo -v q || exit 1
 fi
 
+# the suites import @collab/client as a package, i.e. its build output (dist/, not in git)
+if [ ! -f collab-client/dist/index.js ]; then
+  echo "building @collab/client (npm run build -w @collab/client)"
+  npm run build -w @collab/client || exit 1
+fi
+
 passed=0
 failed=0
 status=0

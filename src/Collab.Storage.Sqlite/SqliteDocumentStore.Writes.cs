@@ -56,51 +56,44 @@ public sealed partial class SqliteDocumentStore
         }
 
         // Claims the batch's sequence numbers by advancing the version in the statement that creates or locks the row.
+        var statements = AppendStatementsFor(c);
         long documentId, lastSeq;
-        using (var claim = Command(c, tx, """
-            INSERT INTO documents (workspace, name, created_at, updated_at, size_bytes, last_seq)
-            VALUES ($w, $n, $now, $now, $bytes, $count)
-            ON CONFLICT (workspace, name) DO UPDATE SET
-                last_seq   = last_seq + excluded.last_seq,
-                size_bytes = size_bytes + excluded.size_bytes,
-                updated_at = excluded.updated_at
-            RETURNING id, last_seq
-            """))
+        var claim = statements.Claim;
+        claim.Transaction = tx;
+        statements.Workspace.Value = key.Workspace;
+        statements.Name.Value = key.Document;
+        statements.Now.Value = UnixTime.ToMicros(DateTimeOffset.UtcNow);
+        statements.Bytes.Value = StoreGuard.PayloadBytes(updates);
+        statements.Count.Value = (long)updates.Count;
+        using (var r = claim.ExecuteReader())
         {
-            AddKey(claim, key);
-            claim.Parameters.AddWithValue("$now", UnixTime.ToMicros(DateTimeOffset.UtcNow));
-            claim.Parameters.AddWithValue("$bytes", StoreGuard.PayloadBytes(updates));
-            claim.Parameters.AddWithValue("$count", (long)updates.Count);
-            using var r = claim.ExecuteReader();
             r.Read();
             documentId = r.GetInt64(0);
             lastSeq = r.GetInt64(1);
         }
 
-        using (var insert = Command(c, tx, """
-            INSERT INTO document_updates (document_id, seq, payload, received_at, origin)
-            VALUES ($id, $seq, $payload, $at, $origin);
-            INSERT INTO document_history (document_id, seq, received_at, size, origin)
-            VALUES ($id, $seq, $at, length($payload), $origin);
-            """))
+        var first = lastSeq - updates.Count + 1;
+        statements.Id.Value = documentId;
+        statements.HistoryId.Value = documentId;
+        statements.InsertUpdate.Transaction = tx;
+        statements.InsertHistory.Transaction = tx;
+        for (var i = 0; i < updates.Count; i++)
         {
-            var id = insert.Parameters.Add("$id", SqliteType.Integer);
-            var seq = insert.Parameters.Add("$seq", SqliteType.Integer);
-            var payload = insert.Parameters.Add("$payload", SqliteType.Blob);
-            var at = insert.Parameters.Add("$at", SqliteType.Integer);
-            var origin = insert.Parameters.Add("$origin", SqliteType.Text);
-            id.Value = documentId;
-            var first = lastSeq - updates.Count + 1;
-            for (var i = 0; i < updates.Count; i++)
-            {
-                var u = updates[i];
-                seq.Value = first + i;
-                payload.Value = u.Payload;
-                at.Value = UnixTime.ToMicros(u.ReceivedAt);
-                origin.Value = (object?)u.Origin ?? DBNull.Value;
-                insert.ExecuteNonQuery();
-            }
+            var u = updates[i];
+            long at = UnixTime.ToMicros(u.ReceivedAt);
+            object origin = (object?)u.Origin ?? DBNull.Value;
+            statements.Seq.Value = first + i;
+            statements.Payload.Value = u.Payload;
+            statements.At.Value = at;
+            statements.Origin.Value = origin;
+            statements.HistorySeq.Value = first + i;
+            statements.Size.Value = (long)u.Payload.Length;
+            statements.HistoryAt.Value = at;
+            statements.HistoryOrigin.Value = origin;
+            statements.InsertUpdate.ExecuteNonQuery();
+            statements.InsertHistory.ExecuteNonQuery();
         }
+
         return lastSeq;
     }
 
