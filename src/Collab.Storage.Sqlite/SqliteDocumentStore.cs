@@ -115,6 +115,7 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IDocumentCatal
     public async ValueTask DisposeAsync()
     {
         await StopAppendLoopAsync().ConfigureAwait(false); // appends queued before this are written first
+        await StopCheckpointLoopAsync().ConfigureAwait(false);
         await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -172,7 +173,9 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IDocumentCatal
         {
             c.Open();
             // busy_timeout first: switching a new file to WAL takes a lock another process may hold.
-            Exec(c, null, $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
+            Exec(c, null, $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; " +
+                "PRAGMA wal_autocheckpoint = 0;");
+            EnsureCheckpointLoop(); // checkpoints run beside the writer, not inside its commits
             return c;
         }
         catch

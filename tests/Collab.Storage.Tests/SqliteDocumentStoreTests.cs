@@ -44,6 +44,31 @@ public sealed class SqliteDocumentStoreTests : DocumentStoreContract
     }
 
     [Fact]
+    public async Task Commits_do_not_checkpoint_the_WAL_a_background_loop_does()
+    {
+        var path = Path.Combine(_dataDirectory, SqliteDocumentStore.FileName);
+        var key = new DocumentKey("w", "wal");
+        Sqlite.CheckpointInterval = TimeSpan.FromHours(1);
+        // well past SQLite's default autocheckpoint (1000 pages): 1500 appends of 4 KiB
+        for (var i = 1; i <= 1500; i++) await Store.AppendAsync(key, [new UpdateRecord(new byte[4096], null, DateTimeOffset.UtcNow)]);
+
+        // the commits left it all in the WAL (the writer has wal_autocheckpoint = 0) ...
+        Assert.True(new FileInfo(path + "-wal").Length > 1500L * 4096, "the WAL was checkpointed (and reset) inside a commit");
+
+        // ... and the loop copies it into the database file, while the store stays open
+        Assert.Equal(0, Sqlite.CheckpointsRun);
+        Sqlite.CheckpointInterval = TimeSpan.FromMilliseconds(100);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (Sqlite.CheckpointsRun == 0 || new FileInfo(path).Length < 1500L * 4096)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no checkpoint copied the WAL (checkpoints run: {Sqlite.CheckpointsRun})");
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(1500, (await Store.LoadAsync(key))!.Log.Count);
+    }
+
+    [Fact]
     public void A_data_directory_that_cannot_be_created_fails_with_a_data_directory_hint()
     {
         var file = Path.Combine(_dataDirectory, "not-a-directory");

@@ -1,0 +1,102 @@
+using Microsoft.Data.Sqlite;
+
+namespace Collab.Storage.Sqlite;
+
+// WAL checkpoints off the write path. SQLite's default runs a checkpoint inside the COMMIT that pushes the WAL past
+// 1000 pages: that commit then copies the pages into the database file and fsyncs it, and every append queued behind
+// it waits (under load, the p99 of durable-before-broadcast was these stalls). The writer therefore has
+// wal_autocheckpoint off, and a loop checkpoints once a second on a connection of its own in PASSIVE mode, which runs
+// alongside the writer. Should passive checkpoints fall behind (readers pinning old frames), a RESTART checkpoint
+// under the write lock bounds the WAL. A crash in between loses nothing: committed frames are in the WAL, and opening
+// the database replays them.
+public sealed partial class SqliteDocumentStore
+{
+    private TimeSpan _checkpointInterval = TimeSpan.FromSeconds(1);
+    private PeriodicTimer? _checkpointTimer;
+
+    /// <summary>How often the loop checkpoints (tests stretch or shorten it).</summary>
+    internal TimeSpan CheckpointInterval
+    {
+        get => _checkpointInterval;
+        set
+        {
+            _checkpointInterval = value;
+            if (_checkpointTimer is { } timer) timer.Period = value;
+        }
+    }
+
+    // pages (4 KiB) left in the WAL after a passive checkpoint before the writer is paused for a full one
+    private const long MaxUncheckpointedPages = 16_384;
+
+    private readonly CancellationTokenSource _stopCheckpoints = new();
+    private Task? _checkpointLoop;
+
+    /// <summary>Passive checkpoints the loop has run (for tests).</summary>
+    internal long CheckpointsRun;
+
+    // Called with the writer open, under _writeLock.
+    private void EnsureCheckpointLoop() => _checkpointLoop ??= Task.Run(CheckpointLoopAsync);
+
+    private async Task StopCheckpointLoopAsync()
+    {
+        await _stopCheckpoints.CancelAsync().ConfigureAwait(false);
+        if (_checkpointLoop is { } loop) await loop.ConfigureAwait(false);
+    }
+
+    private async Task CheckpointLoopAsync()
+    {
+        using var timer = new PeriodicTimer(_checkpointInterval);
+        _checkpointTimer = timer;
+        SqliteConnection? c = null;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopCheckpoints.Token).ConfigureAwait(false))
+            {
+                try
+                {
+                    c ??= OpenReader();
+                    long left = Checkpoint(c, "PASSIVE");
+                    CheckpointsRun++;
+                    if (left > MaxUncheckpointedPages) await CheckpointUnderWriteLockAsync().ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is SqliteException or StorageException)
+                {
+                    // the next tick retries on a fresh connection; a checkpoint never decides whether data is kept
+                    c?.Dispose();
+                    c = null;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            c?.Dispose();
+        }
+    }
+
+    private async Task CheckpointUnderWriteLockAsync()
+    {
+        await _writeLock.WaitAsync(_stopCheckpoints.Token).ConfigureAwait(false);
+        try
+        {
+            if (!_disposed && _writer is not null) Checkpoint(_writer, "RESTART");
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    // Returns how many WAL pages are still not copied into the database file.
+    private static long Checkpoint(SqliteConnection c, string mode)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = $"PRAGMA wal_checkpoint({mode})";
+        using var r = cmd.ExecuteReader();
+        if (!r.Read()) return 0;
+        long log = r.GetInt64(1), done = r.GetInt64(2);
+        return log < 0 ? 0 : log - done;
+    }
+}
