@@ -80,7 +80,7 @@ if (yjsDocPath && collabMemoryPath) {
   lines.push(`| memory held by the loaded B4 document | ${mb(cMem)} MB | ${yMem === undefined ? 'n/a' : mb(yMem) + ' MB'} | ` +
     `${yMem === undefined ? 'n/a' : (yMem / cMem).toFixed(2) + '×'} | Collab ≤ yjs | ${yMem === undefined ? 'n/a' : cMem <= yMem ? 'met' : 'not met'} |`)
   lines.push('')
-  lines.push(`Medians. Collab: BenchmarkDotNet (2 warm-ups, 7 iterations of ≥ 200 ms; B4 is one call per iteration). yjs ${yjsDoc.yjs} on Node ${yjsDoc.node}: ` +
+  lines.push(`Medians. Collab: BenchmarkDotNet (6 warm-ups, 9 iterations of ≥ 200 ms; B4 is one call per iteration). yjs ${yjsDoc.yjs} on Node ${yjsDoc.node}: ` +
     `median of ${yjsDoc.results[0]?.runs ?? '?'} runs after warm-up, gc() before each. ` +
     'Memory: Collab GC.GetTotalMemory(true) after minus before building the document, yjs heapUsed the same way ' +
     'with gc() (node --expose-gc); both the median of five, after one earlier replay, with the document still referenced.')

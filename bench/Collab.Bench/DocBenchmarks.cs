@@ -11,8 +11,8 @@ namespace Collab.Bench;
 /// S1 = the Eg-walker S1 update (v2) applied to an empty document.
 /// Each invocation takes hundreds of milliseconds, so fewer iterations than the update benchmarks.
 /// </summary>
-[WarmupCount(2)]
-[IterationCount(7)]
+[WarmupCount(6)]
+[IterationCount(9)]
 public class DocBenchmarks
 {
     private EditingTrace _b4 = null!;

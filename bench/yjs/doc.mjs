@@ -31,8 +31,8 @@ const option = (name, fallback) => {
   const i = args.indexOf(name)
   return i >= 0 ? args[i + 1] : fallback
 }
-const RUNS = Number(option('--runs', '7'))
-const WARMUP = Number(option('--warmup', '2'))
+const RUNS = Number(option('--runs', '9'))
+const WARMUP = Number(option('--warmup', '6'))
 const filter = option('--filter', '')
 
 // COLLAB_TRACES names the yjs-updates folder, as for bench.mjs; the traces are its siblings.

@@ -50,7 +50,7 @@ public sealed class ClockMap : IReadOnlyDictionary<ulong, long>
         {
             foreach (var (client, structs) in store.Clients)
             {
-                var only = structs[^1];
+                var only = structs.Last;
                 return new ClockMap(client, only.Id.Clock + only.Length);
             }
         }
@@ -60,7 +60,7 @@ public sealed class ClockMap : IReadOnlyDictionary<ulong, long>
         int i = 0;
         foreach (var (client, structs) in store.Clients)
         {
-            var last = structs[^1];
+            var last = structs.Last;
             clients[i] = client;
             clocks[i] = last.Id.Clock + last.Length;
             i++;

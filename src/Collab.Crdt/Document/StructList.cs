@@ -27,6 +27,28 @@ internal sealed class StructList : IEnumerable<AbstractStruct>
 
     public int Count => _count;
 
+    /// <summary>The struct with the highest clock (the client's state is its end).</summary>
+    public AbstractStruct Last
+    {
+        get
+        {
+            var chunks = _chunks;
+            int last = chunks.Count - 1;
+            var chunk = chunks[last];
+            if (chunk.Count == 0)
+            {
+                if (last == 0)
+                {
+                    throw new InvalidOperationException("The struct list is empty.");
+                }
+
+                chunk = chunks[last - 1];
+            }
+
+            return chunk.Items[chunk.Count - 1];
+        }
+    }
+
     public AbstractStruct this[int index]
     {
         get
@@ -250,8 +272,21 @@ internal sealed class StructList : IEnumerable<AbstractStruct>
             }
         }
 
+        // the end of the list (the state, what a transaction just added) is asked for all the time
+        int last = chunks.Count - 1;
+        if (chunks[last].Count == 0 && last > 0)
+        {
+            last--;
+        }
+
+        if (index >= chunks[last].Start)
+        {
+            _cursor = last;
+            return chunks[last];
+        }
+
         int lo = 0;
-        int hi = chunks.Count - 1;
+        int hi = last;
         while (lo < hi)
         {
             int mid = (lo + hi + 1) >>> 1;

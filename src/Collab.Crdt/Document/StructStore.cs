@@ -29,7 +29,7 @@ public sealed class StructStore
         var sv = new Dictionary<ulong, long>(Clients.Count);
         foreach (var (client, structs) in Clients)
         {
-            var last = structs[^1];
+            var last = structs.Last;
             sv[client] = last.Id.Clock + last.Length;
         }
 
@@ -43,7 +43,7 @@ public sealed class StructStore
             return 0;
         }
 
-        var last = structs[^1];
+        var last = structs.Last;
         return last.Id.Clock + last.Length;
     }
 
@@ -57,7 +57,7 @@ public sealed class StructStore
         }
         else
         {
-            var last = structs[^1];
+            var last = structs.Last;
             if (last.Id.Clock + last.Length != s.Id.Clock)
             {
                 throw new InvalidOperationException($"Struct store out of order: {s.Id} does not follow {last.Id}+{last.Length}.");
