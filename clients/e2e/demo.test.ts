@@ -221,4 +221,21 @@ describe('the demo in two browsers', () => {
     }
     await expect(grace.locator('.cp-history-status')).toBeDefined()
   })
+
+  it('serves a browsable API page at /api/docs that lists the operations of /openapi/v1.json', async () => {
+    const context = await browser.newContext()
+    contexts.push(context)
+    const page = await context.newPage()
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    await page.goto(`${server.url}/api/docs`)
+    // every operation of the document renders as one entry, the restore among them
+    const spec = await (await fetch(`${server.url}/openapi/v1.json`)).json() as { paths: Record<string, Record<string, unknown>> }
+    const verbs = ['get', 'post', 'put', 'delete', 'patch']
+    const operations = Object.values(spec.paths).reduce((n, item) => n + Object.keys(item).filter((k) => verbs.includes(k)).length, 0)
+    expect(operations).toBeGreaterThan(10)
+    await expect.poll(() => page.locator('#ops details').count(), { timeout: 10_000 }).toBe(operations)
+    await page.locator('#ops summary', { hasText: '/snapshots/{id}/restore' }).first().waitFor()
+    expect(errors).toEqual([])
+  })
 })
