@@ -39,12 +39,21 @@ public sealed partial class PostgresDocumentStore
         }, ct, migrate: false).ConfigureAwait(false);
     }
 
-    public Task<long> AppendAsync(DocumentKey key, IReadOnlyList<UpdateRecord> updates, CancellationToken ct = default)
+    public async Task<long> AppendAsync(DocumentKey key, IReadOnlyList<UpdateRecord> updates, CancellationToken ct = default)
     {
         StoreGuard.Key(key);
         StoreGuard.Updates(updates);
-        if (updates.Count == 0) return RunAsync(async (c, ct) => (await ReadInfoAsync(c, key, ct).ConfigureAwait(false))?.LastSeq ?? 0, ct);
+        if (updates.Count == 0)
+            return await RunAsync(async (c, ct) => (await ReadInfoAsync(c, key, ct).ConfigureAwait(false))?.LastSeq ?? 0, ct).ConfigureAwait(false);
 
+        ct.ThrowIfCancellationRequested();
+        return await QueueAppendAsync(key, updates, ct).ConfigureAwait(false);
+    }
+
+    // One statement per append: create or lock the document row, advance its version by the batch size, and insert
+    // the batch (and its history rows) with the sequence numbers that claim gave it. Returns one row: the last seq.
+    private static NpgsqlBatchCommand AppendCommand(DocumentKey key, IReadOnlyList<UpdateRecord> updates)
+    {
         var payloads = new byte[updates.Count][];
         var receivedAt = new DateTime[updates.Count];
         var origins = new string?[updates.Count];
@@ -55,44 +64,35 @@ public sealed partial class PostgresDocumentStore
             origins[i] = updates[i].Origin;
         }
 
-        return RunAsync(async (c, ct) =>
-        {
-            await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
-            // One statement: create or lock the document row, advance its version by the batch size, and insert
-            // the batch with the sequence numbers that claim gave it.
-            await using var cmd = new NpgsqlCommand("""
-                WITH doc AS (
-                    INSERT INTO documents AS d (workspace, name, created_at, updated_at, size_bytes, last_seq)
-                    VALUES (@w, @n, @now, @now, @bytes, @count)
-                    ON CONFLICT (workspace, name) DO UPDATE SET
-                        last_seq   = d.last_seq + excluded.last_seq,
-                        size_bytes = d.size_bytes + excluded.size_bytes,
-                        updated_at = excluded.updated_at
-                    RETURNING d.id, d.last_seq
-                ), appended AS (
-                    INSERT INTO document_updates (document_id, seq, payload, received_at, origin)
-                    SELECT doc.id, doc.last_seq - @count + u.ordinal, u.payload, u.received_at, u.origin
-                    FROM doc, unnest(@payloads, @received_at, @origins) WITH ORDINALITY AS u (payload, received_at, origin, ordinal)
-                ), history AS (
-                    INSERT INTO document_history (document_id, seq, received_at, size, origin)
-                    SELECT doc.id, doc.last_seq - @count + u.ordinal, u.received_at, length(u.payload), u.origin
-                    FROM doc, unnest(@payloads, @received_at, @origins) WITH ORDINALITY AS u (payload, received_at, origin, ordinal)
-                )
-                SELECT last_seq FROM doc
-                """, c, tx);
-            AddKey(cmd, key);
-            cmd.Parameters.Add(new NpgsqlParameter<DateTime>("now", UnixTime.Truncate(DateTimeOffset.UtcNow).UtcDateTime));
-            cmd.Parameters.Add(new NpgsqlParameter<long>("bytes", StoreGuard.PayloadBytes(updates)));
-            cmd.Parameters.Add(new NpgsqlParameter<long>("count", updates.Count));
-            cmd.Parameters.Add(new NpgsqlParameter<byte[][]>("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = payloads });
-            cmd.Parameters.Add(new NpgsqlParameter<DateTime[]>("received_at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = receivedAt });
-            cmd.Parameters.Add(new NpgsqlParameter<string?[]>("origins", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = origins });
-            var lastSeq = (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
-
-            ((IStoreHooks)this).Fault?.Invoke(FaultPoints.AppendBeforeCommit);
-            await tx.CommitAsync(ct).ConfigureAwait(false);
-            return lastSeq;
-        }, ct);
+        var cmd = new NpgsqlBatchCommand("""
+            WITH doc AS (
+                INSERT INTO documents AS d (workspace, name, created_at, updated_at, size_bytes, last_seq)
+                VALUES (@w, @n, @now, @now, @bytes, @count)
+                ON CONFLICT (workspace, name) DO UPDATE SET
+                    last_seq   = d.last_seq + excluded.last_seq,
+                    size_bytes = d.size_bytes + excluded.size_bytes,
+                    updated_at = excluded.updated_at
+                RETURNING d.id, d.last_seq
+            ), appended AS (
+                INSERT INTO document_updates (document_id, seq, payload, received_at, origin)
+                SELECT doc.id, doc.last_seq - @count + u.ordinal, u.payload, u.received_at, u.origin
+                FROM doc, unnest(@payloads, @received_at, @origins) WITH ORDINALITY AS u (payload, received_at, origin, ordinal)
+            ), history AS (
+                INSERT INTO document_history (document_id, seq, received_at, size, origin)
+                SELECT doc.id, doc.last_seq - @count + u.ordinal, u.received_at, length(u.payload), u.origin
+                FROM doc, unnest(@payloads, @received_at, @origins) WITH ORDINALITY AS u (payload, received_at, origin, ordinal)
+            )
+            SELECT last_seq FROM doc
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter<string>("w", key.Workspace));
+        cmd.Parameters.Add(new NpgsqlParameter<string>("n", key.Document));
+        cmd.Parameters.Add(new NpgsqlParameter<DateTime>("now", UnixTime.Truncate(DateTimeOffset.UtcNow).UtcDateTime));
+        cmd.Parameters.Add(new NpgsqlParameter<long>("bytes", StoreGuard.PayloadBytes(updates)));
+        cmd.Parameters.Add(new NpgsqlParameter<long>("count", updates.Count));
+        cmd.Parameters.Add(new NpgsqlParameter<byte[][]>("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = payloads });
+        cmd.Parameters.Add(new NpgsqlParameter<DateTime[]>("received_at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = receivedAt });
+        cmd.Parameters.Add(new NpgsqlParameter<string?[]>("origins", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = origins });
+        return cmd;
     }
 
     public async Task CompactAsync(DocumentKey key, byte[] snapshot, long upToSeq, CancellationToken ct = default)

@@ -72,7 +72,11 @@ public sealed partial class PostgresDocumentStore : IDocumentStore, IDocumentCat
         }
     }
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await StopAppendLoopAsync().ConfigureAwait(false); // appends queued before this are written first
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
 
     private async Task EnsureMigratedAsync(CancellationToken ct)
     {

@@ -59,6 +59,29 @@ public sealed class PostgresDocumentStoreTests : DocumentStoreContract
         }
     }
 
+    protected override void AssertCrashWriterSharedTransactions(long shared) =>
+        Assert.True(shared > 0, "the crash writer's documents never shared a transaction: the kill did not test batching");
+
+    [Fact]
+    public async Task Concurrent_appends_to_many_documents_share_transactions_and_keep_each_documents_seqs()
+    {
+        var keys = Enumerable.Range(0, 40).Select(i => new DocumentKey("w", $"doc{i:D2}")).ToArray();
+        // five rounds of one append per document, all in flight at once: the loop groups them
+        for (var round = 0; round < 5; round++)
+        {
+            var seqs = await Task.WhenAll(keys.Select(k => Store.AppendAsync(k, TestUpdates.Batch(round * 2 + 1, 2))));
+            Assert.All(seqs, seq => Assert.Equal(round * 2 + 2, seq));
+        }
+
+        Assert.True(((PostgresDocumentStore)Store).SharedAppendTransactions > 0, "no transaction held more than one append");
+        foreach (var k in keys)
+        {
+            var doc = (await Store.LoadAsync(k))!;
+            Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), doc.Log.Select(u => u.Seq));
+            Assert.Equal(TestUpdates.Batch(1, 10).Select(u => u.Payload), doc.Log.Select(u => u.Payload));
+        }
+    }
+
     [Fact]
     public async Task Concurrent_start_ups_migrate_the_schema_once()
     {

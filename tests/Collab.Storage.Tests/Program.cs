@@ -71,7 +71,7 @@ public static class Program
 
     // crash-writer-multi: one writer per document, all concurrent (as the server's document hosts are), so the store
     // shares transactions between documents; prints "committed D N" once update ids 1..N of document D are durable
-    // (and, on SQLite, "shared N": how many transactions so far held more than one append).
+    // (and "shared N": how many transactions so far held more than one append).
     private static async Task WriteUntilKilled(IDocumentStore store, int d)
     {
         var key = MultiDocument(d);
@@ -87,6 +87,7 @@ public static class Program
             Console.WriteLine($"committed {d} {nextId - 1}");
             // Lets the test check that the documents' appends really shared transactions.
             if (store is SqliteDocumentStore sqlite) Console.WriteLine($"shared {Volatile.Read(ref sqlite.SharedAppendTransactions)}");
+            if (store is PostgresDocumentStore postgres) Console.WriteLine($"shared {Volatile.Read(ref postgres.SharedAppendTransactions)}");
 
             if (round % 8 == 0)
             {
