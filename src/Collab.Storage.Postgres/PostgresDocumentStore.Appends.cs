@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Npgsql;
 
 namespace Collab.Storage.Postgres;
@@ -19,71 +18,17 @@ public sealed partial class PostgresDocumentStore
     private const int MaxAppendsPerTransaction = 256;
     private const long MaxBytesPerTransaction = 16L << 20;
 
-    private readonly Channel<PendingAppend> _appends =
-        Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
-
-    private Task? _appendLoop;
-    private readonly Lock _appendLoopStart = new();
+    // created with the store; its loop starts at the first append
+    private readonly GroupCommitQueue _appendQueue;
 
     /// <summary>Transactions the append loop has committed with more than one append in them (for tests).</summary>
     internal long SharedAppendTransactions;
 
-    private async Task<long> QueueAppendAsync(DocumentKey key, IReadOnlyList<UpdateRecord> updates, CancellationToken ct)
-    {
-        using var pending = new PendingAppend(key, updates, ct);
-        EnsureAppendLoop();
-        if (!_appends.Writer.TryWrite(pending)) throw new ObjectDisposedException(GetType().FullName);
-        return await pending.Done.Task.ConfigureAwait(false);
-    }
+    private Task<long> QueueAppendAsync(DocumentKey key, IReadOnlyList<UpdateRecord> updates, CancellationToken ct) =>
+        _appendQueue.AppendAsync(key, updates, ct, this);
 
-    private void EnsureAppendLoop()
-    {
-        if (Volatile.Read(ref _appendLoop) is not null) return;
-        lock (_appendLoopStart)
-        {
-            _appendLoop ??= Task.Run(AppendLoopAsync);
-        }
-    }
-
-    // Called by DisposeAsync: refuses new appends and waits until every queued one is written (or failed).
-    private async Task StopAppendLoopAsync()
-    {
-        _appends.Writer.TryComplete();
-        Task? loop;
-        lock (_appendLoopStart)
-        {
-            loop = _appendLoop ??= Task.Run(AppendLoopAsync);
-        }
-        await loop.ConfigureAwait(false);
-    }
-
-    private async Task AppendLoopAsync()
-    {
-        var reader = _appends.Reader;
-        var batch = new List<PendingAppend>();
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
-        {
-            long bytes = 0;
-            while (batch.Count < MaxAppendsPerTransaction && bytes < MaxBytesPerTransaction && reader.TryRead(out var p))
-            {
-                if (!p.TryClaim()) continue; // cancelled while queued: never written
-                batch.Add(p);
-                bytes += StoreGuard.PayloadBytes(p.Updates);
-            }
-            if (batch.Count == 0) continue;
-
-            try
-            {
-                await WriteAppendsAsync(batch).ConfigureAwait(false);
-            }
-            catch (Exception e)
-            {
-                // WriteAppendsAsync completes every append itself; this only guards against a bug leaving a caller hanging.
-                foreach (var p in batch) p.Done.TrySetException(e);
-            }
-            batch.Clear();
-        }
-    }
+    // Called by DisposeAsync: appends queued before it are written first.
+    private Task StopAppendLoopAsync() => _appendQueue.StopAsync();
 
     private async Task WriteAppendsAsync(List<PendingAppend> batch)
     {

@@ -20,6 +20,7 @@ public sealed partial class PostgresDocumentStore : IDocumentStore, IDocumentCat
     {
         _settings = settings;
         _schema = schema;
+        _appendQueue = new GroupCommitQueue(WriteAppendsAsync, MaxAppendsPerTransaction, MaxBytesPerTransaction);
         _dataSource = NpgsqlDataSource.Create(settings);
     }
 

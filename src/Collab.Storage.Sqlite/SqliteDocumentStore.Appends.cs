@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
 namespace Collab.Storage.Sqlite;
@@ -20,15 +19,6 @@ public sealed partial class SqliteDocumentStore
     private const int MaxAppendsPerTransaction = 1024;
     private const long MaxBytesPerTransaction = 32L << 20;
 
-    private readonly Channel<PendingAppend> _appends =
-        Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
-
-    private Task? _appendLoop;
-    private readonly Lock _appendLoopStart = new();
-
-    /// <summary>Transactions the append loop has committed with more than one append in them (for tests).</summary>
-    internal long SharedAppendTransactions;
-
     public async Task<long> AppendAsync(DocumentKey key, IReadOnlyList<UpdateRecord> updates, CancellationToken ct = default)
     {
         StoreGuard.Key(key);
@@ -41,78 +31,28 @@ public sealed partial class SqliteDocumentStore
             await MigrateAsync(ct).ConfigureAwait(false);
         }
 
-        var pending = new PendingAppend(key, updates, ct);
-        EnsureAppendLoop();
-        if (!_appends.Writer.TryWrite(pending))
-        {
-            pending.Dispose();
-            throw new ObjectDisposedException(GetType().FullName);
-        }
+        return await _appendQueue.AppendAsync(key, updates, ct, this).ConfigureAwait(false);
+    }
+
+    // created with the store; its loop starts at the first append
+    private readonly GroupCommitQueue _appendQueue;
+
+    /// <summary>Transactions the append loop has committed with more than one append in them (for tests).</summary>
+    internal long SharedAppendTransactions;
+
+    // Called by DisposeAsync: appends queued before it are written first.
+    private Task StopAppendLoopAsync() => _appendQueue.StopAsync();
+
+    private async Task WriteBatchAsync(List<PendingAppend> batch)
+    {
+        await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            return await pending.Done.Task.ConfigureAwait(false);
+            WriteAppends(batch);
         }
         finally
         {
-            pending.Dispose();
-        }
-    }
-
-    private void EnsureAppendLoop()
-    {
-        if (Volatile.Read(ref _appendLoop) is not null) return;
-        lock (_appendLoopStart)
-        {
-            _appendLoop ??= Task.Run(AppendLoopAsync);
-        }
-    }
-
-    // Called by DisposeAsync: refuses new appends and waits until every queued one is written (or failed).
-    private async Task StopAppendLoopAsync()
-    {
-        _appends.Writer.TryComplete();
-        Task? loop;
-        lock (_appendLoopStart)
-        {
-            // No loop yet: start one anyway so that an append queued in a race with disposal still completes.
-            loop = _appendLoop ??= Task.Run(AppendLoopAsync);
-        }
-        await loop.ConfigureAwait(false);
-    }
-
-    private async Task AppendLoopAsync()
-    {
-        var reader = _appends.Reader;
-        var batch = new List<PendingAppend>();
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
-        {
-            long bytes = 0;
-            while (batch.Count < MaxAppendsPerTransaction && bytes < MaxBytesPerTransaction && reader.TryRead(out var p))
-            {
-                if (!p.TryClaim()) continue; // cancelled while queued: never written
-                batch.Add(p);
-                bytes += StoreGuard.PayloadBytes(p.Updates);
-            }
-            if (batch.Count == 0) continue;
-
-            try
-            {
-                await _writeLock.WaitAsync().ConfigureAwait(false);
-                try
-                {
-                    WriteAppends(batch);
-                }
-                finally
-                {
-                    _writeLock.Release();
-                }
-            }
-            catch (Exception e)
-            {
-                // WriteAppends completes every append itself; this only guards against a bug leaving a caller hanging.
-                foreach (var p in batch) p.Done.TrySetException(e);
-            }
-            batch.Clear();
+            _writeLock.Release();
         }
     }
 

@@ -26,6 +26,7 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IDocumentCatal
     private SqliteDocumentStore(string databasePath)
     {
         DatabasePath = databasePath;
+        _appendQueue = new GroupCommitQueue(WriteBatchAsync, MaxAppendsPerTransaction, MaxBytesPerTransaction);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = databasePath,

@@ -23,6 +23,20 @@ internal sealed record ApiCaller(AccessGrant Grant, string? Workspace, string? D
 /// </summary>
 internal static class ApiAccess
 {
+    /// <summary>The document a request names, checked: a bad name or a missing right is the problem to answer with.</summary>
+    public static async Task<(DocumentKey Key, ApiCaller? Caller, IResult? Problem)> ForDocumentAsync(
+        HttpContext context, TokenValidator tokens, string ws, string doc, AccessRole needed)
+    {
+        var key = new DocumentKey(ws, doc);
+        if (DocumentEndpoints.Validate(ws, doc) is { } bad)
+        {
+            return (key, null, bad);
+        }
+
+        var (caller, problem) = await ForDocumentAsync(context, tokens, key, needed).ConfigureAwait(false);
+        return (key, caller, problem);
+    }
+
     public static async Task<(ApiCaller? Caller, IResult? Problem)> ForDocumentAsync(HttpContext context, TokenValidator tokens, DocumentKey key, AccessRole needed)
     {
         if (!tokens.Enabled)

@@ -82,13 +82,7 @@ internal static class DocumentEndpoints
     public static async Task<IResult> GetContentAsync(HttpContext context, [FromServices] ApiContext api, string ws, string doc,
         [FromQuery] string? types)
     {
-        if (Validate(ws, doc) is { } bad)
-        {
-            return bad;
-        }
-
-        var key = new DocumentKey(ws, doc);
-        var (_, denied) = await ApiAccess.ForDocumentAsync(context, api.Tokens, key, AccessRole.Read);
+        var (key, _, denied) = await ApiAccess.ForDocumentAsync(context, api.Tokens, ws, doc, AccessRole.Read);
         if (denied is not null)
         {
             return denied;
@@ -112,13 +106,7 @@ internal static class DocumentEndpoints
     public static async Task<IResult> GetUpdateAsync(HttpContext context, [FromServices] ApiContext api, string ws, string doc,
         [FromQuery] string? format, [FromQuery] string? stateVector)
     {
-        if (Validate(ws, doc) is { } bad)
-        {
-            return bad;
-        }
-
-        var key = new DocumentKey(ws, doc);
-        var (_, denied) = await ApiAccess.ForDocumentAsync(context, api.Tokens, key, AccessRole.Read);
+        var (key, _, denied) = await ApiAccess.ForDocumentAsync(context, api.Tokens, ws, doc, AccessRole.Read);
         if (denied is not null)
         {
             return denied;
@@ -143,13 +131,7 @@ internal static class DocumentEndpoints
     public static async Task<IResult> PostUpdateAsync(HttpContext context, [FromServices] ApiContext api, string ws, string doc,
         [FromQuery] string? format)
     {
-        if (Validate(ws, doc) is { } bad)
-        {
-            return bad;
-        }
-
-        var key = new DocumentKey(ws, doc);
-        var (caller, denied) = await ApiAccess.ForDocumentAsync(context, api.Tokens, key, AccessRole.Write);
+        var (key, caller, denied) = await ApiAccess.ForDocumentAsync(context, api.Tokens, ws, doc, AccessRole.Write);
         if (denied is not null)
         {
             return denied;
@@ -198,13 +180,7 @@ internal static class DocumentEndpoints
 
     public static async Task<IResult> DeleteAsync(HttpContext context, [FromServices] ApiContext api, string ws, string doc)
     {
-        if (Validate(ws, doc) is { } bad)
-        {
-            return bad;
-        }
-
-        var key = new DocumentKey(ws, doc);
-        var (caller, denied) = await ApiAccess.ForDocumentAsync(context, api.Tokens, key, AccessRole.Admin);
+        var (key, caller, denied) = await ApiAccess.ForDocumentAsync(context, api.Tokens, ws, doc, AccessRole.Admin);
         if (denied is not null)
         {
             return denied;

@@ -13,13 +13,7 @@ internal static class HistoryEndpoints
     public static async Task<IResult> GetHistoryAsync(HttpContext context, [FromServices] ApiContext api, string ws, string doc,
         [FromQuery] string? after, [FromQuery] string? limit)
     {
-        if (DocumentEndpoints.Validate(ws, doc) is { } bad)
-        {
-            return bad;
-        }
-
-        var key = new DocumentKey(ws, doc);
-        var (_, denied) = await ApiAccess.ForDocumentAsync(context, api.Tokens, key, AccessRole.Read);
+        var (key, _, denied) = await ApiAccess.ForDocumentAsync(context, api.Tokens, ws, doc, AccessRole.Read);
         if (denied is not null)
         {
             return denied;
@@ -45,13 +39,7 @@ internal static class HistoryEndpoints
     public static async Task<IResult> GetChangesAsync(HttpContext context, [FromServices] ApiContext api, string ws, string doc,
         [FromQuery] string? since, [FromQuery] string? timeout, [FromQuery] string? format, [FromQuery] string? limit)
     {
-        if (DocumentEndpoints.Validate(ws, doc) is { } bad)
-        {
-            return bad;
-        }
-
-        var key = new DocumentKey(ws, doc);
-        var (_, denied) = await ApiAccess.ForDocumentAsync(context, api.Tokens, key, AccessRole.Read);
+        var (key, _, denied) = await ApiAccess.ForDocumentAsync(context, api.Tokens, ws, doc, AccessRole.Read);
         if (denied is not null)
         {
             return denied;

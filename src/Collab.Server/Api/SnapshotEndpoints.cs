@@ -18,13 +18,7 @@ internal static class SnapshotEndpoints
 
     public static async Task<IResult> CreateAsync(HttpContext context, [FromServices] ApiContext api, string ws, string doc)
     {
-        if (DocumentEndpoints.Validate(ws, doc) is { } bad)
-        {
-            return bad;
-        }
-
-        var key = new DocumentKey(ws, doc);
-        var (caller, denied) = await ApiAccess.ForDocumentAsync(context, api.Tokens, key, AccessRole.Write);
+        var (key, caller, denied) = await ApiAccess.ForDocumentAsync(context, api.Tokens, ws, doc, AccessRole.Write);
         if (denied is not null)
         {
             return denied;
@@ -73,13 +67,7 @@ internal static class SnapshotEndpoints
 
     public static async Task<IResult> ListAsync(HttpContext context, [FromServices] ApiContext api, string ws, string doc)
     {
-        if (DocumentEndpoints.Validate(ws, doc) is { } bad)
-        {
-            return bad;
-        }
-
-        var key = new DocumentKey(ws, doc);
-        var (_, denied) = await ApiAccess.ForDocumentAsync(context, api.Tokens, key, AccessRole.Read);
+        var (key, _, denied) = await ApiAccess.ForDocumentAsync(context, api.Tokens, ws, doc, AccessRole.Read);
         if (denied is not null)
         {
             return denied;
@@ -97,13 +85,7 @@ internal static class SnapshotEndpoints
     public static async Task<IResult> GetAsync(HttpContext context, [FromServices] ApiContext api, string ws, string doc, string id,
         [FromQuery] string? types)
     {
-        if (DocumentEndpoints.Validate(ws, doc) is { } bad)
-        {
-            return bad;
-        }
-
-        var key = new DocumentKey(ws, doc);
-        var (_, denied) = await ApiAccess.ForDocumentAsync(context, api.Tokens, key, AccessRole.Read);
+        var (key, _, denied) = await ApiAccess.ForDocumentAsync(context, api.Tokens, ws, doc, AccessRole.Read);
         if (denied is not null)
         {
             return denied;
@@ -156,13 +138,7 @@ internal static class SnapshotEndpoints
 
     public static async Task<IResult> RestoreAsync(HttpContext context, [FromServices] ApiContext api, string ws, string doc, string id)
     {
-        if (DocumentEndpoints.Validate(ws, doc) is { } bad)
-        {
-            return bad;
-        }
-
-        var key = new DocumentKey(ws, doc);
-        var (caller, denied) = await ApiAccess.ForDocumentAsync(context, api.Tokens, key, AccessRole.Write);
+        var (key, caller, denied) = await ApiAccess.ForDocumentAsync(context, api.Tokens, ws, doc, AccessRole.Write);
         if (denied is not null)
         {
             return denied;
