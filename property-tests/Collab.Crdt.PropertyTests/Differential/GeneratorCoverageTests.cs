@@ -26,23 +26,28 @@ public sealed class GeneratorCoverageTests(YjsOracleFixture fixture, ITestOutput
         var seen = new Dictionary<string, int>();
         var deleteRanges = 0;
         var largeClients = 0;
-        PropertyRun.Check(output, nameof(Generated_histories_reach_every_struct_kind_content_kind_and_flag), DifferentialCase.Generator, PropertyRun.Cases(60), c =>
+        // Some kinds are rare (a GC struct needs a deleted type whose content yjs then collects): one batch of 60
+        // histories missed GC about once in a few dozen CI runs. Batches continue until everything was seen, up to 5.
+        for (var batch = 0; batch < 5 && Required.Any(r => !seen.ContainsKey(r)); batch++)
         {
-            var corpus = HistoryCorpus.Run(_oracle, c);
-            largeClients += corpus.History.Peers.Count(p => p.Client > uint.MaxValue);
-            foreach (var pair in corpus.Sample(_oracle, maxTransactions: 20, merges: 3))
+            PropertyRun.Check(output, nameof(Generated_histories_reach_every_struct_kind_content_kind_and_flag), DifferentialCase.Generator, PropertyRun.Cases(60), c =>
             {
-                var description = DifferentialChecker.Await(_oracle.DescribeAsync(pair.V1, v2: false));
-                deleteRanges += description.DeleteRanges;
-                foreach (var s in description.Structs)
+                var corpus = HistoryCorpus.Run(_oracle, c);
+                largeClients += corpus.History.Peers.Count(p => p.Client > uint.MaxValue);
+                foreach (var pair in corpus.Sample(_oracle, maxTransactions: 20, merges: 3))
                 {
-                    foreach (var part in s.Split(' '))
+                    var description = DifferentialChecker.Await(_oracle.DescribeAsync(pair.V1, v2: false));
+                    deleteRanges += description.DeleteRanges;
+                    foreach (var s in description.Structs)
                     {
-                        seen[part] = seen.GetValueOrDefault(part) + 1;
+                        foreach (var part in s.Split(' '))
+                        {
+                            seen[part] = seen.GetValueOrDefault(part) + 1;
+                        }
                     }
                 }
-            }
-        });
+            });
+        }
 
         output.WriteLine(string.Join(", ", seen.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}: {kv.Value}")));
         output.WriteLine($"delete ranges: {deleteRanges}; peers with a client id above 2^32: {largeClients}");
