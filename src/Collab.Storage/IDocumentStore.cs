@@ -13,7 +13,11 @@ public sealed record UpdateRecord(byte[] Payload, string? Origin, DateTimeOffset
 public sealed record StoredUpdate(long Seq, byte[] Payload, string? Origin, DateTimeOffset ReceivedAt);
 
 /// <summary>What loading a document yields: the latest compaction snapshot (if any) and the log after it.</summary>
-public sealed record StoredDocument(byte[]? Snapshot, long SnapshotSeq, IReadOnlyList<StoredUpdate> Log);
+public sealed record StoredDocument(byte[]? Snapshot, long SnapshotSeq, IReadOnlyList<StoredUpdate> Log)
+{
+    /// <summary>The sequence number of the last update this state includes.</summary>
+    public long LastSeq => Log.Count > 0 ? Log[^1].Seq : SnapshotSeq;
+}
 
 /// <summary>
 /// Durable storage of Yjs documents: an append-only update log plus compaction snapshots.

@@ -36,7 +36,7 @@ internal static class TestUpdates
 
     /// <summary>Folds the whole loaded document into one snapshot, as the server's compaction does.</summary>
     public static (byte[] Snapshot, long UpToSeq) Fold(StoredDocument doc) =>
-        (Snapshot(IdsOf(doc)), doc.Log.Count > 0 ? doc.Log[^1].Seq : doc.SnapshotSeq);
+        (Snapshot(IdsOf(doc)), doc.LastSeq);
 
     /// <summary>Asserts the ids are exactly 1..n, each once, and returns n.</summary>
     public static long AssertContiguousFromOne(IReadOnlyList<long> ids)

@@ -54,8 +54,7 @@ internal static class DocumentReader
         byte[] merged = all.Count == 0 ? [0, 0] : Updates.Merge(all, UpdateFormat.V1, limits);
         byte[] vector = Updates.EncodeStateVectorFromUpdate(merged, UpdateFormat.V1, limits);
         byte[] update = stateVector is null ? merged : Updates.Diff(merged, stateVector, UpdateFormat.V1, limits);
-        long seq = stored.Log.Count > 0 ? stored.Log[^1].Seq : stored.SnapshotSeq;
-        return new HostState(update, vector, seq);
+        return new HostState(update, vector, stored.LastSeq);
     }
 
     /// <summary>A document built from an encoded v1 state, for rendering as JSON.</summary>

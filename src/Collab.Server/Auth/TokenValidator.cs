@@ -69,29 +69,16 @@ internal sealed class TokenValidator
             return AuthResult.Deny(401, "A token is required: pass a JWT as ?token= or an Authorization: Bearer header.");
         }
 
-        var result = await _handler.ValidateTokenAsync(token, _parameters).ConfigureAwait(false);
-        if (!result.IsValid)
+        var (result, parsedRole, error) = await ValidateCoreAsync(token).ConfigureAwait(false);
+        if (error is not null)
         {
-            return AuthResult.Deny(401, $"The token is invalid: {result.Exception?.Message ?? "validation failed"}");
+            return AuthResult.Deny(401, error);
         }
 
-        var claims = result.Claims;
+        var claims = result!.Claims;
         string? workspace = claims.TryGetValue("workspace", out var w) ? w as string : null;
         string? document = claims.TryGetValue("document", out var d) ? d as string : null;
-        string? role = claims.TryGetValue("role", out var r) ? r as string : null;
         string? subject = claims.TryGetValue("sub", out var s) ? s as string : null;
-
-        AccessRole? parsedRole = role switch
-        {
-            "read" => AccessRole.Read,
-            "write" => AccessRole.Write,
-            "admin" => AccessRole.Admin,
-            _ => null,
-        };
-        if (parsedRole is null)
-        {
-            return AuthResult.Deny(401, "The token has no valid role claim; expected read, write or admin.");
-        }
 
         if (workspace is null || (workspace != "*" && workspace != key.Workspace))
         {
@@ -103,7 +90,7 @@ internal sealed class TokenValidator
             return AuthResult.Deny(403, $"The token does not grant access to document '{key.Document}'.");
         }
 
-        return AuthResult.Allow(new AccessGrant(parsedRole.Value, subject));
+        return AuthResult.Allow(new AccessGrant(parsedRole, subject));
     }
 
     /// <summary>
@@ -122,19 +109,29 @@ internal sealed class TokenValidator
             return (null, "A token is required: pass a JWT as access_token (SignalR's accessTokenFactory) or an Authorization: Bearer header.");
         }
 
+        var (result, _, error) = await ValidateCoreAsync(token).ConfigureAwait(false);
+        return error is null ? (result!.ClaimsIdentity, null) : (null, error);
+    }
+
+    // What every token must pass wherever it is used: signature, lifetime, and a known role.
+    private async Task<(TokenValidationResult? Result, AccessRole Role, string? Error)> ValidateCoreAsync(string token)
+    {
         var result = await _handler.ValidateTokenAsync(token, _parameters).ConfigureAwait(false);
         if (!result.IsValid)
         {
-            return (null, $"The token is invalid: {result.Exception?.Message ?? "validation failed"}");
+            return (null, default, $"The token is invalid: {result.Exception?.Message ?? "validation failed"}");
         }
 
-        string? role = result.Claims.TryGetValue("role", out var r) ? r as string : null;
-        if (role is not ("read" or "write" or "admin"))
+        AccessRole? role = (result.Claims.TryGetValue("role", out var r) ? r as string : null) switch
         {
-            return (null, "The token has no valid role claim; expected read, write or admin.");
-        }
-
-        return (result.ClaimsIdentity, null);
+            "read" => AccessRole.Read,
+            "write" => AccessRole.Write,
+            "admin" => AccessRole.Admin,
+            _ => null,
+        };
+        return role is { } known
+            ? (result, known, null)
+            : (null, default, "The token has no valid role claim; expected read, write or admin.");
     }
 
     /// <summary>Matches <paramref name="text"/> against a pattern in which <c>*</c> stands for any run of characters.</summary>

@@ -139,7 +139,7 @@ internal sealed partial class DocumentHost
                 ? new MergedUpdateState(stored?.Snapshot, payloads, _options.Documents.MergeThreshold, limits)
                 : new LiveDocState(stored?.Snapshot, payloads, limits);
             _logEntries = log.Count;
-            _lastSeq = log.Count > 0 ? log[^1].Seq : stored?.SnapshotSeq ?? 0;
+            _lastSeq = stored?.LastSeq ?? 0;
             ServerLog.DocumentLoaded(_logger, Key, stored?.Snapshot?.Length ?? 0, log.Count, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return true;
         }
