@@ -36,8 +36,8 @@ start_server() { # name port -> sets server_pid
 servers=(classic collab-memory collab-sqlite)
 [ -n "${COLLAB_BENCH_POSTGRES:-}" ] && servers+=(collab-postgres)
 
-echo "| server | rooms × clients | edits/s/client | sent / target | lost | p50 ms | p95 ms | p99 ms | max ms |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| server | rooms × clients | edits/s/client | sent / target | lost | edits per message | p50 ms | p95 ms | p99 ms | max ms |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 port=5301
 for run in "${runs[@]}"; do
   read -r rooms clients rate duration <<<"$run"
@@ -46,7 +46,7 @@ for run in "${runs[@]}"; do
     start_server "$name" "$port"
     url="ws://127.0.0.1:$port"; [ "$name" = classic ] || url="$url/ws"
     result=$(node load.mjs --url "$url" --rooms "$rooms" --clients "$clients" --rate "$rate" --duration "$duration" --warmup 5 --workers 2 2>/dev/null || echo '{}')
-    node -e "const r=JSON.parse(process.argv[1]); console.log('| $name | ${rooms} × ${clients} | $rate | ' + [r.sent + ' / ' + r.target, r.lost, r.p50, r.p95, r.p99, r.max].map(v => v ?? 'n/a').join(' | ') + ' |')" "$result"
+    node -e "const r=JSON.parse(process.argv[1]); console.log('| $name | ${rooms} × ${clients} | $rate | ' + [r.sent + ' / ' + r.target, r.lost, r.messages ? (r.received / r.messages).toFixed(2) : null, r.p50, r.p95, r.p99, r.max].map(v => v ?? 'n/a').join(' | ') + ' |')" "$result"
     kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
   done
 done

@@ -22,6 +22,13 @@ public static class CollabServer
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
+        // Options are read once at start-up, so appsettings.json is not watched: the watcher covers the content root
+        // recursively, and the default data directory (./data) is inside it, so every SQLite write woke it.
+        if (!args.Any(a => a.Contains("reloadConfigOnChange", StringComparison.OrdinalIgnoreCase)))
+        {
+            args = [.. args, "--hostBuilder:reloadConfigOnChange=false"];
+        }
+
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
 

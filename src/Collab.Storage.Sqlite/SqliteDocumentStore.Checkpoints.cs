@@ -54,12 +54,13 @@ public sealed partial class SqliteDocumentStore
             {
                 try
                 {
-                    c ??= OpenReader();
-                    long left = Checkpoint(c, "PASSIVE");
+                    // a checkpoint copies pages and fsyncs the database file: on the store's own thread, not a pool worker
+                    var reader = c ??= OpenReader();
+                    long left = await _blockingWork.Run(() => Checkpoint(reader, "PASSIVE")).ConfigureAwait(false);
                     CheckpointsRun++;
                     if (left > MaxUncheckpointedPages) await CheckpointUnderWriteLockAsync().ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is SqliteException or StorageException)
+                catch (Exception e) when (e is SqliteException or StorageException or ObjectDisposedException)
                 {
                     // the next tick retries on a fresh connection; a checkpoint never decides whether data is kept
                     c?.Dispose();
@@ -76,18 +77,21 @@ public sealed partial class SqliteDocumentStore
         }
     }
 
-    private async Task CheckpointUnderWriteLockAsync()
-    {
-        await _writeLock.WaitAsync(_stopCheckpoints.Token).ConfigureAwait(false);
-        try
+    // The lock is taken on the store's thread too: whatever holds it never waits for that thread.
+    private Task CheckpointUnderWriteLockAsync() =>
+        _blockingWork.Run(() =>
         {
-            if (!_disposed && _writer is not null) Checkpoint(_writer, "RESTART");
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
+            _writeLock.Wait(_stopCheckpoints.Token);
+            try
+            {
+                if (!_disposed && _writer is not null) Checkpoint(_writer, "RESTART");
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
+            return true;
+        });
 
     // Returns how many WAL pages are still not copied into the database file.
     private static long Checkpoint(SqliteConnection c, string mode)

@@ -19,6 +19,7 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IDocumentCatal
 
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly BlockingWorker _blockingWork = new("Collab SQLite writes");
     private SqliteConnection? _writer;
     private volatile bool _migrated;
     private bool _disposed;
@@ -26,7 +27,7 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IDocumentCatal
     private SqliteDocumentStore(string databasePath)
     {
         DatabasePath = databasePath;
-        _appendQueue = new GroupCommitQueue(WriteBatchAsync, MaxAppendsPerTransaction, MaxBytesPerTransaction);
+        _appendQueue = new GroupCommitQueue(WriteBatchAsync, MaxAppendsPerTransaction, MaxBytesPerTransaction, blockingWriter: true);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = databasePath,
@@ -130,25 +131,27 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IDocumentCatal
         finally
         {
             _writeLock.Release();
+            _blockingWork.Dispose();
         }
     }
 
-    private async Task<T> WriteAsync<T>(Func<SqliteConnection, T> work, CancellationToken ct)
-    {
-        // Microsoft.Data.Sqlite does its I/O synchronously; hop to the thread pool so that a caller's loop (a document
-        // host's mailbox) keeps running, and batching the next appends, while this one waits for its fsync.
-        await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
-        if (!_migrated) await MigrateAsync(ct).ConfigureAwait(false);
-        await _writeLock.WaitAsync(ct).ConfigureAwait(false);
-        try
+    private Task<T> WriteAsync<T>(Func<SqliteConnection, T> work, CancellationToken ct) =>
+        // Microsoft.Data.Sqlite does its I/O synchronously: on the store's own thread, so that neither a caller's loop
+        // (a document host's mailbox) nor a thread-pool worker waits for the fsync
+        _blockingWork.Run(() =>
         {
-            return Write(work);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
+            ct.ThrowIfCancellationRequested();
+            if (!_migrated) MigrateAsync(ct).GetAwaiter().GetResult();
+            _writeLock.Wait(ct);
+            try
+            {
+                return Write(work);
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
+        });
 
     // Runs under _writeLock. A connection that failed is dropped so the next call starts from a fresh one.
     private T Write<T>(Func<SqliteConnection, T> work)

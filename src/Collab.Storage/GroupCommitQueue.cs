@@ -8,7 +8,12 @@ namespace Collab.Storage;
 /// it writes in one transaction and completes append by append. Appends cancelled while queued are never written;
 /// once taken, an append completes with its transaction's outcome.
 /// </summary>
-internal sealed class GroupCommitQueue(Func<List<PendingAppend>, Task> writeBatch, int maxAppends, long maxBytes)
+/// <remarks>
+/// A store whose writer blocks (SQLite's commit is synchronous file I/O and an fsync) passes
+/// <paramref name="blockingWriter"/>: the loop then runs on a thread of its own, so that a commit never takes one of
+/// the few thread-pool workers that every connection and document depends on.
+/// </remarks>
+internal sealed class GroupCommitQueue(Func<List<PendingAppend>, Task> writeBatch, int maxAppends, long maxBytes, bool blockingWriter = false)
 {
     private readonly Channel<PendingAppend> _appends =
         Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
@@ -33,7 +38,7 @@ internal sealed class GroupCommitQueue(Func<List<PendingAppend>, Task> writeBatc
         lock (_loopStart)
         {
             // no loop yet: start one anyway, so that an append queued in a race with stopping still completes
-            loop = _loop ??= Task.Run(LoopAsync);
+            loop = _loop ??= StartLoop();
         }
         await loop.ConfigureAwait(false);
     }
@@ -43,35 +48,91 @@ internal sealed class GroupCommitQueue(Func<List<PendingAppend>, Task> writeBatc
         if (Volatile.Read(ref _loop) is not null) return;
         lock (_loopStart)
         {
-            _loop ??= Task.Run(LoopAsync);
+            _loop ??= StartLoop();
         }
+    }
+
+    private Task StartLoop()
+    {
+        if (!blockingWriter)
+        {
+            return Task.Run(LoopAsync);
+        }
+
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                BlockingLoop();
+                done.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                done.TrySetException(e);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "Collab group commit",
+        };
+        thread.Start();
+        return done.Task;
     }
 
     private async Task LoopAsync()
     {
-        var reader = _appends.Reader;
         var batch = new List<PendingAppend>();
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (await _appends.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            long bytes = 0;
-            while (batch.Count < maxAppends && bytes < maxBytes && reader.TryRead(out var p))
-            {
-                if (!p.TryClaim()) continue; // cancelled while queued: never written
-                batch.Add(p);
-                bytes += StoreGuard.PayloadBytes(p.Updates);
-            }
-            if (batch.Count == 0) continue;
-
+            if (!TakeBatch(batch)) continue;
             try
             {
                 await writeBatch(batch).ConfigureAwait(false);
             }
             catch (Exception e)
             {
-                // the writer completes every append itself; this only guards against a bug leaving a caller hanging
-                foreach (var p in batch) p.Done.TrySetException(e);
+                FailUncompleted(batch, e);
             }
             batch.Clear();
         }
+    }
+
+    // The same loop on its own thread, waiting (not awaiting) so that the writes stay on it.
+    private void BlockingLoop()
+    {
+        var batch = new List<PendingAppend>();
+        while (_appends.Reader.TryPeek(out _) || _appends.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            if (!TakeBatch(batch)) continue;
+            try
+            {
+                writeBatch(batch).GetAwaiter().GetResult();
+            }
+            catch (Exception e)
+            {
+                FailUncompleted(batch, e);
+            }
+            batch.Clear();
+        }
+    }
+
+    // Everything queued, up to the caps (the first append always); false when all of it was cancelled.
+    private bool TakeBatch(List<PendingAppend> batch)
+    {
+        long bytes = 0;
+        while (batch.Count < maxAppends && bytes < maxBytes && _appends.Reader.TryRead(out var p))
+        {
+            if (!p.TryClaim()) continue; // cancelled while queued: never written
+            batch.Add(p);
+            bytes += StoreGuard.PayloadBytes(p.Updates);
+        }
+        return batch.Count > 0;
+    }
+
+    // The writer completes every append itself; this only guards against a bug leaving a caller hanging.
+    private static void FailUncompleted(List<PendingAppend> batch, Exception e)
+    {
+        foreach (var p in batch) p.Done.TrySetException(e);
     }
 }

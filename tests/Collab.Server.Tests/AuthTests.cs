@@ -92,8 +92,7 @@ public sealed class AuthTests
         // a delete set the document already has (what an in-sync client's step 2 holds) is not a write; a new deletion is
         await writer.SendAsync(TestUpdates.UpdateFrame(TestUpdates.TextAppend(9, 0, "yes")));
         await writer.SendAsync(TestUpdates.UpdateFrame(TestUpdates.DeleteOnly(9, 0, 1)));
-        await reader.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Update);
-        await reader.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Update);
+        await reader.ReceiveUpdatesAsync(TestUpdates.TextAppend(9, 0, "yes"), TestUpdates.DeleteOnly(9, 0, 1));
         await reader.SendAsync(SyncMessages.EncodeSyncStep2(TestUpdates.DeleteOnly(9, 0, 1)));
         Assert.True(await reader.IsQuietAsync(TimeSpan.FromMilliseconds(300)));
         await reader.SendAsync(SyncMessages.EncodeSyncStep2(TestUpdates.DeleteOnly(9, 1, 2)));

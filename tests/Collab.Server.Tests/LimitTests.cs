@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using Collab.Server.Connections;
 using Collab.Server.Tests.Infrastructure;
 using Collab.Sync;
@@ -113,15 +114,15 @@ public sealed class LimitTests
             ["Collab:Limits:MessageBurst"] = "10",
         });
         await using var client = await RawClient.ConnectAndSyncAsync(server.DocumentUri("l/rate-ok"));
+        var updates = new List<byte[]>();
         for (int i = 0; i < 10; i++)
         {
-            await client.SendAsync(TestUpdates.UpdateFrame(TestUpdates.TextAppend(3, (ulong)i, "a")));
+            updates.Add(TestUpdates.TextAppend(3, (ulong)i, "a"));
+            await client.SendAsync(TestUpdates.UpdateFrame(updates[^1]));
         }
 
-        for (int i = 0; i < 10; i++)
-        {
-            await client.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Update);
-        }
+        await client.ReceiveUpdatesAsync([.. updates]);
+        Assert.Equal(WebSocketState.Open, client.State);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Collab.Crdt;
 using Collab.Server.Connections;
 using Collab.Server.Tests.Infrastructure;
 using Collab.Storage;
@@ -51,19 +52,22 @@ public sealed class PersistenceTests
         await using var server = await TestServer.StartAsync();
         await using var a = await RawClient.ConnectAndSyncAsync(server.DocumentUri("d/group"));
         server.Store.HoldAppends();
-        await a.SendAsync(TestUpdates.UpdateFrame(TestUpdates.TextAppend(1, 0, "a")));
+        var first = TestUpdates.TextAppend(1, 0, "a");
+        await a.SendAsync(TestUpdates.UpdateFrame(first));
         await WaitUntilAsync(() => server.Store.PendingAppends == 1, "the first append");
+        var queued = new List<byte[]>();
         for (ulong i = 1; i <= 4; i++)
         {
-            await a.SendAsync(TestUpdates.UpdateFrame(TestUpdates.TextAppend(1, i, "b")));
+            queued.Add(TestUpdates.TextAppend(1, i, "b"));
+            await a.SendAsync(TestUpdates.UpdateFrame(queued[^1]));
         }
 
         await WaitUntilAsync(() => server.Registry.Find(new("d", "group"))?.QueuedUpdates == 4, "the host to queue them behind the flush in flight");
         server.Store.ReleaseAppends();
-        for (int i = 0; i < 5; i++)
-        {
-            await a.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Update);
-        }
+        // one broadcast per append: the first update as it came, then the four merged into one update message
+        Assert.Equal(first, (await a.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Update)).Payload.ToArray());
+        Assert.Equal(Updates.Merge(queued), (await a.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Update)).Payload.ToArray());
+        Assert.True(await a.IsQuietAsync(TimeSpan.FromMilliseconds(200)));
 
         Assert.Equal([1, 4], server.Store.AppendBatchSizes.ToArray());
         var stored = await server.Store.PeekAsync(new("d", "group"));

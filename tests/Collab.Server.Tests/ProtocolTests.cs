@@ -59,6 +59,40 @@ public sealed class ProtocolTests
     }
 
     [Fact]
+    public async Task Updates_made_durable_by_one_flush_go_out_as_one_merged_update_and_FlushInterval_spaces_the_flushes()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Collab:Documents:FlushInterval"] = "00:00:00.400" });
+        await using var a = await RawClient.ConnectAndSyncAsync(server.DocumentUri("p/merged"));
+        await using var b = await RawClient.ConnectAndSyncAsync(server.DocumentUri("p/merged"));
+        var u1 = TestUpdates.TextAppend(5, 0, "a");
+        var u2 = TestUpdates.TextAppend(5, 1, "b");
+        var u3 = TestUpdates.TextAppend(6, 0, "c");
+
+        // the first update of a quiet document goes out at once, as it came
+        await a.SendAsync(TestUpdates.UpdateFrame(u1));
+        var first = await b.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Update, TimeSpan.FromMilliseconds(300));
+        Assert.Equal(u1, first.Payload.ToArray());
+
+        // the next two arrive within the interval: one append, and one message carrying both, to everyone
+        await a.SendAsync(TestUpdates.UpdateFrame(u2));
+        await a.SendAsync(TestUpdates.UpdateFrame(u3));
+        var expected = Updates.Merge([u2, u3]);
+        foreach (var peer in new[] { a, b })
+        {
+            var merged = await peer.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Update && !m.Payload.Span.SequenceEqual(u1));
+            Assert.Equal(expected, merged.Payload.ToArray());
+        }
+
+        Assert.True(await b.IsQuietAsync(TimeSpan.FromMilliseconds(200)));
+        var stored = (await server.Store.PeekAsync(new("p", "merged")))!.Log;
+        Assert.Equal([u1, u2, u3], stored.Select(e => e.Payload).ToArray()); // the log keeps each update and its origin
+        var doc = new Doc();
+        doc.ApplyUpdate(expected);
+        doc.ApplyUpdate(u1);
+        Assert.Equal("abc", doc.GetText("t").ToString());
+    }
+
+    [Fact]
     public async Task A_step_2_from_a_client_is_stored_and_relayed_as_an_update()
     {
         await using var server = await TestServer.StartAsync();
@@ -80,8 +114,7 @@ public sealed class ProtocolTests
         await using var b = await RawClient.ConnectAndSyncAsync(server.DocumentUri("p/deletes"));
         await a.SendAsync(TestUpdates.UpdateFrame(TestUpdates.TextAppend(1, 0, "abc")));
         await a.SendAsync(TestUpdates.UpdateFrame(TestUpdates.DeleteOnly(1, 1, 1)));
-        await b.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Update);
-        await b.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Update);
+        await b.ReceiveUpdatesAsync(TestUpdates.TextAppend(1, 0, "abc"), TestUpdates.DeleteOnly(1, 1, 1));
 
         // what a reconnecting client's step 2 looks like when it has nothing new: its delete set only
         await a.SendAsync(SyncMessages.EncodeSyncStep2(TestUpdates.DeleteOnly(1, 1, 1)));

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
-using System.Threading.Channels;
 using Collab.Crdt;
 using Collab.Server.Auth;
 using Collab.Server.Documents;
@@ -29,7 +28,11 @@ internal sealed class ClientConnection
     private static long _nextId;
 
     private readonly WebSocket _socket;
-    private readonly Channel<byte[]> _outgoing;
+    private readonly Queue<byte[]> _outgoing = new(); // guarded by itself
+    private readonly int _sendCapacity;
+    private readonly TaskCompletionSource _sendsFinished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _sending; // a pump owns the socket's sending side; guarded by _outgoing
+    private bool _closeQueued; // nothing more is queued; the close frame follows what is; guarded by _outgoing
     private readonly CollabOptions _options;
     private readonly ILogger _logger;
     private readonly RateLimiter _rate;
@@ -47,11 +50,7 @@ internal sealed class ClientConnection
         _logger = logger;
         Id = Interlocked.Increment(ref _nextId);
         Origin = grant.Subject is null ? $"conn:{Id}" : $"{grant.Subject} (conn:{Id})";
-        _outgoing = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(Math.Max(16, options.Connections.SendQueueCapacity))
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _sendCapacity = Math.Max(16, options.Connections.SendQueueCapacity);
         _rate = new RateLimiter(options.Limits.MaxMessagesPerSecond, Math.Max(1, options.Limits.MessageBurst), time);
         _updateLimits = new DecoderLimits { MaxInputBytes = Math.Max(1, options.Limits.MaxUpdateBytes) };
     }
@@ -73,23 +72,45 @@ internal sealed class ClientConnection
     /// <summary>Whether the document host accepted this connection; owned by the host's thread.</summary>
     public bool Joined { get; set; }
 
-    /// <summary>Queues a frame; a connection too slow to keep up is closed rather than let the queue grow.</summary>
+    /// <summary>
+    /// Queues a frame and, unless a send is already under way, sends it on the calling thread: a write the socket
+    /// accepts at once (the usual case) costs no thread switch. A connection too slow to keep up is closed rather than
+    /// let the queue grow.
+    /// </summary>
     public bool TrySend(byte[] frame)
     {
-        if (_outgoing.Writer.TryWrite(frame))
+        bool full;
+        lock (_outgoing)
         {
-            return true;
+            if (_closeQueued)
+            {
+                return false;
+            }
+
+            full = _outgoing.Count >= _sendCapacity;
+            if (!full)
+            {
+                _outgoing.Enqueue(frame);
+                if (_sending)
+                {
+                    return true;
+                }
+
+                _sending = true;
+            }
         }
 
-        if (!IsClosing)
+        if (full)
         {
             Close(CloseCodes.TooSlow, "The connection did not keep up with the document's updates; reconnect to resync.");
+            return false;
         }
 
-        return false;
+        PumpSends();
+        return true;
     }
 
-    /// <summary>Asks the writer to send what is queued, then a close frame with <paramref name="code"/>; idempotent.</summary>
+    /// <summary>Sends what is queued, then a close frame with <paramref name="code"/>; idempotent.</summary>
     public void Close(int code, string reason)
     {
         if (Interlocked.Exchange(ref _closing, 1) != 0)
@@ -99,13 +120,23 @@ internal sealed class ClientConnection
 
         _closeCode = code;
         _closeReason = reason;
-        _outgoing.Writer.TryComplete();
+        bool pump;
+        lock (_outgoing)
+        {
+            _closeQueued = true;
+            pump = !_sending;
+            _sending = true;
+        }
+
+        if (pump)
+        {
+            PumpSends();
+        }
     }
 
     /// <summary>Serves the connection until it closes.</summary>
     public async Task RunAsync(DocumentRegistry registry, CancellationToken aborted)
     {
-        var sendLoop = SendLoopAsync();
         var host = registry.Join(this);
         if (host is null)
         {
@@ -135,7 +166,7 @@ internal sealed class ClientConnection
             Close((int)WebSocketCloseStatus.NormalClosure, string.Empty);
         }
 
-        await DrainAndCloseAsync(sendLoop).ConfigureAwait(false);
+        await DrainAndCloseAsync().ConfigureAwait(false);
         ServerLog.ConnectionClosed(_logger, Id, Key);
     }
 
@@ -342,16 +373,74 @@ internal sealed class ClientConnection
         return false;
     }
 
-    /// <summary>The socket's only writer: sends queued frames, then the close frame once <see cref="Close"/> was called.</summary>
-    private async Task SendLoopAsync()
+    /// <summary>
+    /// The socket's only writer, run by whoever set <see cref="_sending"/>: sends queued frames while the socket accepts
+    /// them synchronously, continues after an incomplete send on the thread that completes it, and ends with the close
+    /// frame once <see cref="Close"/> was called (after which it never gives up <see cref="_sending"/>).
+    /// </summary>
+    private void PumpSends()
+    {
+        while (true)
+        {
+            byte[]? frame;
+            lock (_outgoing)
+            {
+                if (!_outgoing.TryDequeue(out frame))
+                {
+                    if (!_closeQueued)
+                    {
+                        _sending = false;
+                        return;
+                    }
+                }
+            }
+
+            if (frame is null)
+            {
+                _ = SendCloseAsync();
+                return;
+            }
+
+            ValueTask sent;
+            try
+            {
+                sent = _socket.SendAsync(new ReadOnlyMemory<byte>(frame), WebSocketMessageType.Binary, true, CancellationToken.None);
+                if (sent.IsCompletedSuccessfully)
+                {
+                    sent.GetAwaiter().GetResult();
+                    continue;
+                }
+            }
+            catch (Exception e)
+            {
+                SendFailed(e);
+                return;
+            }
+
+            _ = ContinueSendsAsync(sent);
+            return;
+        }
+    }
+
+    private async Task ContinueSendsAsync(ValueTask sent)
     {
         try
         {
-            await foreach (var frame in _outgoing.Reader.ReadAllAsync().ConfigureAwait(false))
-            {
-                await _socket.SendAsync(frame, WebSocketMessageType.Binary, true, CancellationToken.None).ConfigureAwait(false);
-            }
+            await sent.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            SendFailed(e);
+            return;
+        }
 
+        PumpSends();
+    }
+
+    private async Task SendCloseAsync()
+    {
+        try
+        {
             if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
                 // a peer that does not answer the close (or stops reading) is cut off after a grace period
@@ -359,11 +448,33 @@ internal sealed class ClientConnection
                 await _socket.CloseOutputAsync((WebSocketCloseStatus)_closeCode, TruncateReason(_closeReason), CancellationToken.None).ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        catch (Exception e)
         {
-            Close((int)WebSocketCloseStatus.NormalClosure, string.Empty);
-            _socket.Abort();
+            SendFailed(e);
         }
+        finally
+        {
+            _sendsFinished.TrySetResult();
+        }
+    }
+
+    /// <summary>The socket failed under a send: nothing more is sent, the socket is aborted (which ends the read loop).</summary>
+    private void SendFailed(Exception e)
+    {
+        if (e is not (WebSocketException or OperationCanceledException or IOException or ObjectDisposedException))
+        {
+            ServerLog.ConnectionFailed(_logger, e, Id, Key);
+        }
+
+        Interlocked.Exchange(ref _closing, 1);
+        lock (_outgoing)
+        {
+            _closeQueued = true;
+            _outgoing.Clear();
+        }
+
+        _socket.Abort();
+        _sendsFinished.TrySetResult();
     }
 
     private async Task AbortIfNotClosedAsync()
@@ -376,11 +487,11 @@ internal sealed class ClientConnection
     }
 
     /// <summary>After the read loop ended: lets the writer finish and, if we closed first, waits for the peer's close frame.</summary>
-    private async Task DrainAndCloseAsync(Task sendLoop)
+    private async Task DrainAndCloseAsync()
     {
         try
         {
-            await sendLoop.ConfigureAwait(false);
+            await _sendsFinished.Task.ConfigureAwait(false);
             var scratch = new byte[1024];
             while (_socket.State == WebSocketState.CloseSent)
             {

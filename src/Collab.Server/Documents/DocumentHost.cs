@@ -41,8 +41,15 @@ internal sealed partial class DocumentHost
     private long _logBytes;
     private long _idleSince;
     private ITimer? _timer;
+    private ITimer? _flushTimer;
+    private bool _flushTimerArmed;
+    private long _lastFlushStarted;
     private bool _deleted;
     private HostRequest.Delete? _pendingDelete;
+    private readonly DecoderLimits _mergeLimits;
+
+    /// <summary>Messages handled before queued updates go to storage, however many more are waiting.</summary>
+    private const int MaxMessagesPerPass = 256;
 
     public DocumentHost(DocumentKey key, DocumentRegistry registry, IDocumentStore store, CollabOptions options, ILogger logger, TimeProvider time,
         IWorkspaceEvents events)
@@ -56,6 +63,7 @@ internal sealed partial class DocumentHost
         _time = time;
         _awareness = new Awareness(time: time, outdatedTimeout: options.Documents.AwarenessTimeout);
         _idleSince = time.GetTimestamp();
+        _mergeLimits = DecoderLimitsFor(options);
     }
 
     public DocumentKey Key { get; }
@@ -95,10 +103,15 @@ internal sealed partial class DocumentHost
             _timer = _time.CreateTimer(static s => ((DocumentHost)s!).Post(HostMessage.Tick.Instance), this, tick, tick);
             while (await _mailbox.Reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                while (_mailbox.Reader.TryRead(out var message))
+                // everything already waiting is handled before storage work starts, so the updates that arrived while
+                // the host was busy go in one append and one broadcast; a bounded pass keeps a busy mailbox from
+                // holding them back
+                for (int handled = 0; handled < MaxMessagesPerPass && _mailbox.Reader.TryRead(out var message); handled++)
                 {
                     Handle(message);
                 }
+
+                StartStorageWork();
             }
         }
         catch (Exception e)
@@ -112,6 +125,11 @@ internal sealed partial class DocumentHost
             if (_timer is not null)
             {
                 await _timer.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (_flushTimer is not null)
+            {
+                await _flushTimer.DisposeAsync().ConfigureAwait(false);
             }
 
             _completed.TrySetResult();
@@ -192,6 +210,9 @@ internal sealed partial class DocumentHost
                 break;
             case HostMessage.Tick:
                 OnTick();
+                break;
+            case HostMessage.FlushDue:
+                _flushTimerArmed = false;
                 break;
             case HostMessage.Shutdown:
                 OnShutdown();
@@ -316,7 +337,6 @@ internal sealed partial class DocumentHost
         _queued.Add(message);
         _queuedBytes += message.Payload.Length;
         Volatile.Write(ref _queuedCount, _queued.Count);
-        StartStorageWork();
     }
 
     /// <summary>Starts the next storage operation unless one is in flight: an append of everything queued, or a compaction.</summary>
@@ -329,6 +349,12 @@ internal sealed partial class DocumentHost
 
         if (_queued.Count > 0)
         {
+            if (FlushLater())
+            {
+                return;
+            }
+
+            _lastFlushStarted = _time.GetTimestamp();
             var batch = _queued;
             _queued = [];
             Volatile.Write(ref _queuedCount, 0);
@@ -357,6 +383,32 @@ internal sealed partial class DocumentHost
             _storageBusy = true;
             _ = CompactAsync(snapshot, _lastSeq);
         }
+    }
+
+    /// <summary>True when the last append started less than the flush interval ago: a timer brings the queue back then.</summary>
+    private bool FlushLater()
+    {
+        var interval = _options.Documents.FlushInterval;
+        if (interval <= TimeSpan.Zero || _shuttingDown || _pendingDelete is not null)
+        {
+            return false;
+        }
+
+        var wait = interval - _time.GetElapsedTime(_lastFlushStarted);
+        if (wait <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        if (!_flushTimerArmed)
+        {
+            _flushTimer ??= _time.CreateTimer(static s => ((DocumentHost)s!).Post(HostMessage.FlushDue.Instance), this,
+                Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _flushTimer.Change(wait, Timeout.InfiniteTimeSpan);
+            _flushTimerArmed = true;
+        }
+
+        return true;
     }
 
     private async Task FlushAsync(List<HostMessage.Update> batch)
@@ -427,14 +479,13 @@ internal sealed partial class DocumentHost
             _state!.Apply(update.Payload);
             _logEntries++;
             _logBytes += update.Payload.Length;
-            Broadcast(update.Frame);
             update.Completion?.TrySetResult(seq);
         }
 
+        Broadcast(BroadcastFrame(completed.Batch));
         _events.DocumentChanged(Key, _state!.Size, _lastSeq, completed.Batch[^1].Origin);
         _registry.Changes.Raise(Key);
 
-        StartStorageWork();
         if (_shuttingDown)
         {
             TryFinishShutdown();
@@ -531,6 +582,27 @@ internal sealed partial class DocumentHost
         }
 
         Broadcast(SyncMessages.EncodeAwareness(_awareness.EncodeUpdate(change.All())));
+    }
+
+    /// <summary>
+    /// One update message for everything a flush made durable: a single update is relayed as it came; several are
+    /// merged (what <c>Y.mergeUpdates</c> does), so a busy document sends each connection one message per flush
+    /// instead of one per update, and the busier it is, the more each message carries.
+    /// </summary>
+    private byte[] BroadcastFrame(List<HostMessage.Update> batch)
+    {
+        if (batch.Count == 1)
+        {
+            return batch[0].Frame;
+        }
+
+        var payloads = new byte[batch.Count][];
+        for (int i = 0; i < payloads.Length; i++)
+        {
+            payloads[i] = batch[i].Payload;
+        }
+
+        return SyncMessages.EncodeUpdate(Updates.Merge(payloads, UpdateFormat.V1, _mergeLimits));
     }
 
     /// <summary>Writes the same frame, serialized once, to every connection (the sender included: y-websocket clients use the echo).</summary>

@@ -67,6 +67,12 @@ internal abstract class HostMessage
         public ClientConnection Connection { get; } = connection;
     }
 
+    /// <summary>The flush interval since the last append has passed: queued updates may go to storage.</summary>
+    public sealed class FlushDue : HostMessage
+    {
+        public static FlushDue Instance { get; } = new();
+    }
+
     public sealed class Tick : HostMessage
     {
         public static Tick Instance { get; } = new();

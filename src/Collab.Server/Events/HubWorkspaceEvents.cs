@@ -36,7 +36,22 @@ internal sealed class HubWorkspaceEvents(IHubContext<WorkspaceHub> hub, IOptions
     public void PresenceChanged(DocumentKey key, IReadOnlyList<PresenceUser> users) =>
         _queue.Writer.TryWrite(new Pending(PendingKind.Presence, key, users, null));
 
-    public void DocumentChanged(DocumentKey key, long size, long lastSeq, string? by) =>
+    // hub connections open now: with none, nobody hears a DocumentChanged, and a busy server skips queueing thousands a second
+    private int _listeners;
+
+    public void ListenerConnected() => Interlocked.Increment(ref _listeners);
+
+    public void ListenerDisconnected() => Interlocked.Decrement(ref _listeners);
+
+    public void DocumentChanged(DocumentKey key, long size, long lastSeq, string? by)
+    {
+        if (Volatile.Read(ref _listeners) > 0)
+        {
+            QueueDocumentChanged(key, size, lastSeq, by);
+        }
+    }
+
+    private void QueueDocumentChanged(DocumentKey key, long size, long lastSeq, string? by) =>
         _queue.Writer.TryWrite(new Pending(PendingKind.Changed, key, new DocumentChangedEvent(key.Workspace, key.Document, size, lastSeq, by), null));
 
     public void SnapshotCreated(DocumentKey key, NamedSnapshotInfo snapshot) =>

@@ -74,8 +74,15 @@ internal sealed class WorkspaceHub(TokenValidator validator, HubWorkspaceEvents 
         }
     }
 
+    public override Task OnConnectedAsync()
+    {
+        events.ListenerConnected();
+        return base.OnConnectedAsync();
+    }
+
     public override Task OnDisconnectedAsync(Exception? exception)
     {
+        events.ListenerDisconnected();
         string? pattern = Context.User?.FindFirst("document")?.Value;
         if (pattern is not null)
         {

@@ -81,6 +81,15 @@ public sealed class DocumentOptions
     /// </summary>
     public string State { get; set; } = "doc";
 
+    /// <summary>
+    /// The least time between two appends, and so two broadcasts, of one document. Zero (the default): an append
+    /// starts as soon as the previous one finished, and what arrived meanwhile goes in it and out in one merged update
+    /// message. Above zero, an update to a document that has not flushed for this long still goes at once, but under
+    /// sustained editing a busy document sends each client at most one message per interval: fewer, larger messages
+    /// for at most this much added latency.
+    /// </summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.Zero;
+
     /// <summary>How long a document stays loaded after its last connection leaves.</summary>
     public TimeSpan IdleUnloadDelay { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -124,6 +124,30 @@ internal sealed class RawClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Receives update messages until they hold everything in <paramref name="updates"/>, however the server grouped
+    /// them (it merges what one flush made durable); returns how many update messages that took.
+    /// </summary>
+    public async Task<int> ReceiveUpdatesAsync(params byte[][] updates)
+    {
+        var received = new Collab.Crdt.Doc();
+        int messages = 0;
+        while (!Covers(received, Collab.Crdt.Updates.Merge(updates)))
+        {
+            var message = await ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Update);
+            received.ApplyUpdate(message.Payload.ToArray());
+            messages++;
+        }
+
+        return messages;
+
+        static bool Covers(Collab.Crdt.Doc doc, byte[] update)
+        {
+            var missing = Collab.Crdt.Updates.Decode(Collab.Crdt.Updates.Diff(update, doc.EncodeStateVector()));
+            return missing.Structs.Count == 0 && doc.CoversDeletions(missing.DeleteSet);
+        }
+    }
+
     /// <summary>Reads (and drops) messages until the server closes; returns its close code and reason.</summary>
     public async Task<(int Code, string Reason)> ExpectCloseAsync(TimeSpan? timeout = null)
     {
