@@ -44,6 +44,48 @@ public sealed class SqliteDocumentStoreTests : DocumentStoreContract
     }
 
     [Fact]
+    public async Task A_version_2_database_is_migrated_to_clustered_log_tables_keeping_every_row()
+    {
+        var doc = new DocumentKey("w", "clustered");
+        var other = new DocumentKey("w", "other");
+        for (int i = 1; i <= 6; i++)
+        {
+            await Store.AppendAsync(i % 2 == 0 ? doc : other, [TestUpdates.Update(i)]);
+        }
+
+        // the tables as version 2 had them: rowid tables in arrival order
+        await ExecuteSqlAsync("""
+            CREATE TABLE u2 AS SELECT * FROM document_updates; DROP TABLE document_updates;
+            CREATE TABLE document_updates (document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+                seq INTEGER NOT NULL, payload BLOB NOT NULL, received_at INTEGER NOT NULL, origin TEXT NULL, PRIMARY KEY (document_id, seq));
+            INSERT INTO document_updates SELECT * FROM u2; DROP TABLE u2;
+            CREATE TABLE h2 AS SELECT * FROM document_history; DROP TABLE document_history;
+            CREATE TABLE document_history (document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+                seq INTEGER NOT NULL, received_at INTEGER NOT NULL, size INTEGER NOT NULL, origin TEXT NULL, PRIMARY KEY (document_id, seq));
+            INSERT INTO document_history SELECT * FROM h2; DROP TABLE h2;
+            DELETE FROM schema_migrations WHERE version >= 3;
+            """);
+        await using var upgraded = SqliteDocumentStore.Open(_dataDirectory);
+        await upgraded.MigrateAsync();
+
+        var path = Path.Combine(_dataDirectory, SqliteDocumentStore.FileName);
+        await using (var c = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await c.OpenAsync();
+            await using var cmd = c.CreateCommand();
+            cmd.CommandText = "SELECT group_concat(sql, ';') FROM sqlite_master WHERE name IN ('document_updates', 'document_history')";
+            var sql = (string)(await cmd.ExecuteScalarAsync())!;
+            Assert.Equal(2, sql.Split("WITHOUT ROWID").Length - 1);
+        }
+
+        var stored = await upgraded.LoadAsync(doc);
+        Assert.Equal([2L, 4, 6], TestUpdates.IdsOf(stored!));
+        Assert.Equal([1L, 2, 3], stored!.Log.Select(e => e.Seq));
+        Assert.Equal(3, (await ((IDocumentCatalog)upgraded).ReadHistoryAsync(other, 0, 100)).Count);
+        Assert.Equal(4, await upgraded.AppendAsync(doc, [TestUpdates.Update(8)]));
+    }
+
+    [Fact]
     public async Task Commits_do_not_checkpoint_the_WAL_a_background_loop_does()
     {
         var path = Path.Combine(_dataDirectory, SqliteDocumentStore.FileName);

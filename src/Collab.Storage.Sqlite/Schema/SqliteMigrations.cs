@@ -8,6 +8,7 @@ internal static class SqliteMigrations
         new(1, "documents, document_updates, document_snapshots",
             DocumentsTable.Create + DocumentUpdatesTable.Create + DocumentSnapshotsTable.Create),
         new(2, "document_history", DocumentHistoryTable.Create + DocumentHistoryTable.Backfill),
+        new(3, "document_updates and document_history clustered by document", ClusteredLogTables.Migrate),
     ];
 
     public static int Latest => All[^1].Version;
