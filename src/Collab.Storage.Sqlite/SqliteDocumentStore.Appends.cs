@@ -43,9 +43,11 @@ public sealed partial class SqliteDocumentStore
     // Called by DisposeAsync: appends queued before it are written first.
     private Task StopAppendLoopAsync() => _appendQueue.StopAsync();
 
-    private async Task WriteBatchAsync(List<PendingAppend> batch)
+    // Runs on the group-commit thread (the queue's blocking writer), which waits for the lock rather than awaiting it:
+    // an await would continue the commit on a thread-pool worker whenever a compaction held the lock.
+    private Task WriteBatchAsync(List<PendingAppend> batch)
     {
-        await _writeLock.WaitAsync().ConfigureAwait(false);
+        _writeLock.Wait();
         try
         {
             WriteAppends(batch);
@@ -54,6 +56,7 @@ public sealed partial class SqliteDocumentStore
         {
             _writeLock.Release();
         }
+        return Task.CompletedTask;
     }
 
     // Runs under _writeLock. Completes every append of the batch.
