@@ -77,21 +77,8 @@ public sealed partial class SqliteDocumentStore
         }
     }
 
-    // The lock is taken on the store's thread too: whatever holds it never waits for that thread.
-    private Task CheckpointUnderWriteLockAsync() =>
-        _blockingWork.Run(() =>
-        {
-            _writeLock.Wait(_stopCheckpoints.Token);
-            try
-            {
-                if (!_disposed && _writer is not null) Checkpoint(_writer, "RESTART");
-            }
-            finally
-            {
-                _writeLock.Release();
-            }
-            return true;
-        });
+    // Through the store's write path: on its thread, under the write lock, on the writer connection.
+    private Task CheckpointUnderWriteLockAsync() => WriteAsync(c => Checkpoint(c, "RESTART"), _stopCheckpoints.Token);
 
     // Returns how many WAL pages are still not copied into the database file.
     private static long Checkpoint(SqliteConnection c, string mode)

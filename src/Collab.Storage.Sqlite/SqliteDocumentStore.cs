@@ -140,11 +140,14 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IDocumentCatal
         // (a document host's mailbox) nor a thread-pool worker waits for the fsync
         _blockingWork.Run(() =>
         {
-            ct.ThrowIfCancellationRequested();
-            if (!_migrated) MigrateAsync(ct).GetAwaiter().GetResult();
             _writeLock.Wait(ct);
             try
             {
+                if (!_migrated)
+                {
+                    Write(MigrateLocked);
+                    _migrated = true;
+                }
                 return Write(work);
             }
             finally

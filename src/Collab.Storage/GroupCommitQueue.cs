@@ -52,33 +52,10 @@ internal sealed class GroupCommitQueue(Func<List<PendingAppend>, Task> writeBatc
         }
     }
 
-    private Task StartLoop()
-    {
-        if (!blockingWriter)
-        {
-            return Task.Run(LoopAsync);
-        }
-
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                BlockingLoop();
-                done.TrySetResult();
-            }
-            catch (Exception e)
-            {
-                done.TrySetException(e);
-            }
-        })
-        {
-            IsBackground = true,
-            Name = "Collab group commit",
-        };
-        thread.Start();
-        return done.Task;
-    }
+    // LongRunning: a thread of its own, not a pool worker
+    private Task StartLoop() => blockingWriter
+        ? Task.Factory.StartNew(BlockingLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+        : Task.Run(LoopAsync);
 
     private async Task LoopAsync()
     {

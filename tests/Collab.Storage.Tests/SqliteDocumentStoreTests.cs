@@ -1,4 +1,5 @@
 using Collab.Storage.Sqlite;
+using Collab.Storage.Sqlite.Schema;
 using Microsoft.Data.Sqlite;
 
 namespace Collab.Storage.Tests;
@@ -53,15 +54,13 @@ public sealed class SqliteDocumentStoreTests : DocumentStoreContract
             await Store.AppendAsync(i % 2 == 0 ? doc : other, [TestUpdates.Update(i)]);
         }
 
-        // the tables as version 2 had them: rowid tables in arrival order
-        await ExecuteSqlAsync("""
+        // the tables as version 2 had them (their released definitions): rowid tables in arrival order
+        await ExecuteSqlAsync($"""
             CREATE TABLE u2 AS SELECT * FROM document_updates; DROP TABLE document_updates;
-            CREATE TABLE document_updates (document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
-                seq INTEGER NOT NULL, payload BLOB NOT NULL, received_at INTEGER NOT NULL, origin TEXT NULL, PRIMARY KEY (document_id, seq));
+            {DocumentUpdatesTable.Create}
             INSERT INTO document_updates SELECT * FROM u2; DROP TABLE u2;
             CREATE TABLE h2 AS SELECT * FROM document_history; DROP TABLE document_history;
-            CREATE TABLE document_history (document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
-                seq INTEGER NOT NULL, received_at INTEGER NOT NULL, size INTEGER NOT NULL, origin TEXT NULL, PRIMARY KEY (document_id, seq));
+            {DocumentHistoryTable.Create}
             INSERT INTO document_history SELECT * FROM h2; DROP TABLE h2;
             DELETE FROM schema_migrations WHERE version >= 3;
             """);

@@ -46,7 +46,7 @@ internal sealed partial class DocumentHost
     private long _lastFlushStarted;
     private bool _deleted;
     private HostRequest.Delete? _pendingDelete;
-    private readonly DecoderLimits _mergeLimits;
+    private readonly DecoderLimits _limits;
 
     /// <summary>Messages handled before queued updates go to storage, however many more are waiting.</summary>
     private const int MaxMessagesPerPass = 256;
@@ -63,7 +63,7 @@ internal sealed partial class DocumentHost
         _time = time;
         _awareness = new Awareness(time: time, outdatedTimeout: options.Documents.AwarenessTimeout);
         _idleSince = time.GetTimestamp();
-        _mergeLimits = DecoderLimitsFor(options);
+        _limits = DecoderLimitsFor(options);
     }
 
     public DocumentKey Key { get; }
@@ -144,7 +144,6 @@ internal sealed partial class DocumentHost
             // a REST delete of this document may still be removing it from storage: load what it leaves
             await _registry.DeletionFinished(Key).ConfigureAwait(false);
             var stored = await _store.LoadAsync(Key).ConfigureAwait(false);
-            var limits = DecoderLimitsFor(_options);
             var log = stored?.Log ?? [];
             var payloads = new List<byte[]>(log.Count);
             foreach (var entry in log)
@@ -154,8 +153,8 @@ internal sealed partial class DocumentHost
             }
 
             _state = string.Equals(_options.Documents.State, "merged", StringComparison.OrdinalIgnoreCase)
-                ? new MergedUpdateState(stored?.Snapshot, payloads, _options.Documents.MergeThreshold, limits)
-                : new LiveDocState(stored?.Snapshot, payloads, limits);
+                ? new MergedUpdateState(stored?.Snapshot, payloads, _options.Documents.MergeThreshold, _limits)
+                : new LiveDocState(stored?.Snapshot, payloads, _limits);
             _logEntries = log.Count;
             _lastSeq = stored?.LastSeq ?? 0;
             ServerLog.DocumentLoaded(_logger, Key, stored?.Snapshot?.Length ?? 0, log.Count, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -602,7 +601,7 @@ internal sealed partial class DocumentHost
             payloads[i] = batch[i].Payload;
         }
 
-        return SyncMessages.EncodeUpdate(Updates.Merge(payloads, UpdateFormat.V1, _mergeLimits));
+        return SyncMessages.EncodeUpdate(Updates.Merge(payloads, UpdateFormat.V1, _limits));
     }
 
     /// <summary>Writes the same frame, serialized once, to every connection (the sender included: y-websocket clients use the echo).</summary>

@@ -47,12 +47,9 @@ internal sealed class HubWorkspaceEvents(IHubContext<WorkspaceHub> hub, IOptions
     {
         if (Volatile.Read(ref _listeners) > 0)
         {
-            QueueDocumentChanged(key, size, lastSeq, by);
+            _queue.Writer.TryWrite(new Pending(PendingKind.Changed, key, new DocumentChangedEvent(key.Workspace, key.Document, size, lastSeq, by), null));
         }
     }
-
-    private void QueueDocumentChanged(DocumentKey key, long size, long lastSeq, string? by) =>
-        _queue.Writer.TryWrite(new Pending(PendingKind.Changed, key, new DocumentChangedEvent(key.Workspace, key.Document, size, lastSeq, by), null));
 
     public void SnapshotCreated(DocumentKey key, NamedSnapshotInfo snapshot) =>
         _queue.Writer.TryWrite(new Pending(PendingKind.Immediate, key, new SnapshotCreatedEvent(key.Workspace, key.Document,
