@@ -117,11 +117,13 @@ public sealed partial class PostgresDocumentStore
         StoreGuard.Page(limit);
         return RunAsync<IReadOnlyList<HistoryEntry>>(async (c, ct) =>
         {
+            // the history table holds the entries compaction retired from the log, the log the rest (migration 3)
             await using var cmd = new NpgsqlCommand("""
-                SELECT h.seq, h.received_at, h.size, h.origin
-                FROM document_history h JOIN documents d ON d.id = h.document_id
-                WHERE d.workspace = @w AND d.name = @n AND h.seq > @after
-                ORDER BY h.seq LIMIT @limit
+                WITH d AS (SELECT id FROM documents WHERE workspace = @w AND name = @n)
+                SELECT h.seq, h.received_at, h.size, h.origin FROM document_history h, d WHERE h.document_id = d.id AND h.seq > @after
+                UNION ALL
+                SELECT u.seq, u.received_at, length(u.payload)::bigint, u.origin FROM document_updates u, d WHERE u.document_id = d.id AND u.seq > @after
+                ORDER BY 1 LIMIT @limit
                 """, c);
             AddKey(cmd, key);
             cmd.Parameters.Add(new NpgsqlParameter<long>("after", afterSeq));

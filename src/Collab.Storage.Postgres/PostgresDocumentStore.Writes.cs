@@ -51,7 +51,8 @@ public sealed partial class PostgresDocumentStore
     }
 
     // One statement per append: create or lock the document row, advance its version by the batch size, and insert
-    // the batch (and its history rows) with the sequence numbers that claim gave it. Returns one row: the last seq.
+    // the batch with the sequence numbers that claim gave it. Returns one row: the last seq. (History rows are written
+    // when compaction retires log entries: see HistoryAtCompaction.)
     private static NpgsqlBatchCommand AppendCommand(DocumentKey key, IReadOnlyList<UpdateRecord> updates)
     {
         var payloads = new byte[updates.Count][];
@@ -76,10 +77,6 @@ public sealed partial class PostgresDocumentStore
             ), appended AS (
                 INSERT INTO document_updates (document_id, seq, payload, received_at, origin)
                 SELECT doc.id, doc.last_seq - @count + u.ordinal, u.payload, u.received_at, u.origin
-                FROM doc, unnest(@payloads, @received_at, @origins) WITH ORDINALITY AS u (payload, received_at, origin, ordinal)
-            ), history AS (
-                INSERT INTO document_history (document_id, seq, received_at, size, origin)
-                SELECT doc.id, doc.last_seq - @count + u.ordinal, u.received_at, length(u.payload), u.origin
                 FROM doc, unnest(@payloads, @received_at, @origins) WITH ORDINALITY AS u (payload, received_at, origin, ordinal)
             )
             SELECT last_seq FROM doc
@@ -121,6 +118,10 @@ public sealed partial class PostgresDocumentStore
                 INSERT INTO document_snapshots (document_id, kind, seq, created_at, state)
                 VALUES (@id, '{DocumentSnapshotsTable.Compaction}', @upTo, now(), @state)
                 """, ct, id.Clone(), upTo.Clone(), new NpgsqlParameter<byte[]>("state", snapshot)).ConfigureAwait(false);
+            await Exec(c, """
+                INSERT INTO document_history (document_id, seq, received_at, size, origin)
+                SELECT document_id, seq, received_at, length(payload), origin FROM document_updates WHERE document_id = @id AND seq <= @upTo
+                """, ct, id.Clone(), upTo.Clone()).ConfigureAwait(false);
             await Exec(c, "DELETE FROM document_updates WHERE document_id = @id AND seq <= @upTo", ct, id.Clone(), upTo.Clone()).ConfigureAwait(false);
             // Re-checks the versions read above in the statement that moves the compaction mark.
             var moved = await Exec(c, """

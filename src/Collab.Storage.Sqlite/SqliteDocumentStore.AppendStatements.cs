@@ -44,20 +44,11 @@ public sealed partial class SqliteDocumentStore
                 INSERT INTO document_updates (document_id, seq, payload, received_at, origin)
                 VALUES ($id, $seq, $payload, $at, $origin)
                 """);
-            InsertHistory = Command(c, null, """
-                INSERT INTO document_history (document_id, seq, received_at, size, origin)
-                VALUES ($id, $seq, $at, $size, $origin)
-                """);
             Id = InsertUpdate.Parameters.Add("$id", SqliteType.Integer);
             Seq = InsertUpdate.Parameters.Add("$seq", SqliteType.Integer);
             Payload = InsertUpdate.Parameters.Add("$payload", SqliteType.Blob);
             At = InsertUpdate.Parameters.Add("$at", SqliteType.Integer);
             Origin = InsertUpdate.Parameters.Add("$origin", SqliteType.Text);
-            HistoryId = InsertHistory.Parameters.Add("$id", SqliteType.Integer);
-            HistorySeq = InsertHistory.Parameters.Add("$seq", SqliteType.Integer);
-            HistoryAt = InsertHistory.Parameters.Add("$at", SqliteType.Integer);
-            Size = InsertHistory.Parameters.Add("$size", SqliteType.Integer);
-            HistoryOrigin = InsertHistory.Parameters.Add("$origin", SqliteType.Text);
         }
 
         public SqliteConnection Connection { get; }
@@ -65,8 +56,6 @@ public sealed partial class SqliteDocumentStore
         public SqliteCommand Claim { get; }
 
         public SqliteCommand InsertUpdate { get; }
-
-        public SqliteCommand InsertHistory { get; }
 
         public SqliteParameter Workspace { get; }
 
@@ -84,25 +73,14 @@ public sealed partial class SqliteDocumentStore
 
         public SqliteParameter Payload { get; }
 
-        public SqliteParameter Size { get; }
-
         public SqliteParameter At { get; }
 
         public SqliteParameter Origin { get; }
-
-        public SqliteParameter HistoryId { get; }
-
-        public SqliteParameter HistorySeq { get; }
-
-        public SqliteParameter HistoryAt { get; }
-
-        public SqliteParameter HistoryOrigin { get; }
 
         public void Dispose()
         {
             Claim.Dispose();
             InsertUpdate.Dispose();
-            InsertHistory.Dispose();
         }
     }
 }

@@ -113,30 +113,41 @@ public sealed partial class SqliteDocumentStore
         }, ct);
     }
 
+    // Since migration 4 the history table holds the entries compaction retired from the log, and the log the rest:
+    // every history seq is below every log seq, so a page is the history's rows and then, if it is not full, the log's.
     public Task<IReadOnlyList<HistoryEntry>> ReadHistoryAsync(DocumentKey key, long afterSeq, int limit, CancellationToken ct = default)
     {
         StoreGuard.Key(key);
         StoreGuard.Page(limit);
         return ReadAsync<IReadOnlyList<HistoryEntry>>((c, tx) =>
         {
-            using var cmd = Command(c, tx, """
-                SELECT h.seq, h.received_at, h.size, h.origin
-                FROM document_history h JOIN documents d ON d.id = h.document_id
-                WHERE d.workspace = $w AND d.name = $n AND h.seq > $after
-                ORDER BY h.seq LIMIT $limit
-                """);
-            AddKey(cmd, key);
-            cmd.Parameters.AddWithValue("$after", afterSeq);
-            cmd.Parameters.AddWithValue("$limit", limit);
             var list = new List<HistoryEntry>();
-            using var r = cmd.ExecuteReader();
-            while (r.Read())
+            ReadHistoryRows(c, tx, key, "SELECT h.seq, h.received_at, h.size, h.origin FROM document_history h", afterSeq, limit, list);
+            if (list.Count < limit)
             {
-                list.Add(new HistoryEntry(r.GetInt64(0), UnixTime.FromMicros(r.GetInt64(1)), r.GetInt64(2), r.IsDBNull(3) ? null : r.GetString(3)));
+                ReadHistoryRows(c, tx, key, "SELECT h.seq, h.received_at, length(h.payload), h.origin FROM document_updates h",
+                    list.Count > 0 ? list[^1].Seq : afterSeq, limit - list.Count, list);
             }
 
             return list;
         }, ct);
+    }
+
+    private static void ReadHistoryRows(SqliteConnection c, SqliteTransaction tx, DocumentKey key, string select, long afterSeq, int limit, List<HistoryEntry> into)
+    {
+        using var cmd = Command(c, tx, $"""
+            {select} JOIN documents d ON d.id = h.document_id
+            WHERE d.workspace = $w AND d.name = $n AND h.seq > $after
+            ORDER BY h.seq LIMIT $limit
+            """);
+        AddKey(cmd, key);
+        cmd.Parameters.AddWithValue("$after", afterSeq);
+        cmd.Parameters.AddWithValue("$limit", limit);
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            into.Add(new HistoryEntry(r.GetInt64(0), UnixTime.FromMicros(r.GetInt64(1)), r.GetInt64(2), r.IsDBNull(3) ? null : r.GetString(3)));
+        }
     }
 
     private async Task<T> ReadAsync<T>(Func<SqliteConnection, SqliteTransaction, T> read, CancellationToken ct)

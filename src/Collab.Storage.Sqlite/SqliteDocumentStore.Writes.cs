@@ -74,24 +74,15 @@ public sealed partial class SqliteDocumentStore
 
         var first = lastSeq - updates.Count + 1;
         statements.Id.Value = documentId;
-        statements.HistoryId.Value = documentId;
         statements.InsertUpdate.Transaction = tx;
-        statements.InsertHistory.Transaction = tx;
         for (var i = 0; i < updates.Count; i++)
         {
             var u = updates[i];
-            long at = UnixTime.ToMicros(u.ReceivedAt);
-            object origin = (object?)u.Origin ?? DBNull.Value;
             statements.Seq.Value = first + i;
             statements.Payload.Value = u.Payload;
-            statements.At.Value = at;
-            statements.Origin.Value = origin;
-            statements.HistorySeq.Value = first + i;
-            statements.Size.Value = (long)u.Payload.Length;
-            statements.HistoryAt.Value = at;
-            statements.HistoryOrigin.Value = origin;
+            statements.At.Value = UnixTime.ToMicros(u.ReceivedAt);
+            statements.Origin.Value = (object?)u.Origin ?? DBNull.Value;
             statements.InsertUpdate.ExecuteNonQuery();
-            statements.InsertHistory.ExecuteNonQuery();
         }
 
         return lastSeq;
@@ -115,6 +106,8 @@ public sealed partial class SqliteDocumentStore
             DELETE FROM document_snapshots WHERE document_id = $id AND kind = '{DocumentSnapshotsTable.Compaction}';
             INSERT INTO document_snapshots (document_id, kind, seq, created_at, state)
             VALUES ($id, '{DocumentSnapshotsTable.Compaction}', $upTo, $now, $state);
+            INSERT INTO document_history (document_id, seq, received_at, size, origin)
+            SELECT document_id, seq, received_at, length(payload), origin FROM document_updates WHERE document_id = $id AND seq <= $upTo;
             DELETE FROM document_updates WHERE document_id = $id AND seq <= $upTo;
             """))
         {

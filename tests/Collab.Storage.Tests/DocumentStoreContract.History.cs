@@ -54,4 +54,34 @@ public abstract partial class DocumentStoreContract
         Assert.Equal(4, await upgraded.AppendAsync(Doc, [Update(4)]));
         Assert.Equal(4, (await ((IDocumentCatalog)upgraded).ReadHistoryAsync(Doc, 0, 100)).Count);
     }
+
+    [Fact]
+    public async Task History_rows_are_written_by_compaction_and_a_database_that_wrote_them_with_every_append_keeps_each_entry_once()
+    {
+        await Store.AppendAsync(Doc, Batch(1, 3, size: 10));
+        await Store.CompactAsync(Doc, Snapshot([1, 2]), upToSeq: 2);
+        await Store.AppendAsync(Doc, Batch(4, 2, size: 12));
+        Assert.Equal(2, await CountAsync("SELECT count(*) FROM document_history")); // appends write the log only
+        // as the version before had it: a history row for every update, the log's too
+        await ExecuteSqlAsync($"""
+            INSERT INTO document_history (document_id, seq, received_at, size, origin)
+            SELECT document_id, seq, received_at, length(payload), origin FROM document_updates;
+            DELETE FROM schema_migrations WHERE version >= {HistoryAtCompactionVersion};
+            """);
+        await using var upgraded = OpenStore();
+        await upgraded.MigrateAsync();
+        var catalog = (IDocumentCatalog)upgraded;
+
+        Assert.Equal(2, await CountAsync("SELECT count(*) FROM document_history"));
+        Assert.Equal([1L, 2, 3, 4, 5], (await catalog.ReadHistoryAsync(Doc, 0, 100)).Select(h => h.Seq));
+        Assert.Equal([10L, 10, 10, 12, 12], (await catalog.ReadHistoryAsync(Doc, 0, 100)).Select(h => h.Size));
+        Assert.Equal([2L, 3, 4], (await catalog.ReadHistoryAsync(Doc, 1, 3)).Select(h => h.Seq)); // from the history into the log
+
+        await upgraded.CompactAsync(Doc, Snapshot([1, 2, 3, 4]), upToSeq: 4);
+
+        Assert.Equal(4, await CountAsync("SELECT count(*) FROM document_history"));
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM document_updates"));
+        Assert.Equal([1L, 2, 3, 4, 5], (await catalog.ReadHistoryAsync(Doc, 0, 100)).Select(h => h.Seq));
+        Assert.Equal([10L, 10, 10, 12, 12], (await catalog.ReadHistoryAsync(Doc, 0, 100)).Select(h => h.Size));
+    }
 }

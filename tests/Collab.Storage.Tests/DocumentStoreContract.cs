@@ -21,6 +21,12 @@ public abstract partial class DocumentStoreContract : IAsyncLifetime
     /// <summary>Runs raw SQL on this test's database.</summary>
     protected abstract Task ExecuteSqlAsync(string sql);
 
+    /// <summary>Runs a query that returns one count.</summary>
+    protected abstract Task<long> CountAsync(string sql);
+
+    /// <summary>The migration after which appends no longer write history rows (compaction does).</summary>
+    protected abstract int HistoryAtCompactionVersion { get; }
+
     /// <summary>Arguments for <see cref="Program"/> after "crash-writer": the backend and where its data lives.</summary>
     protected abstract string[] CrashWriterArguments();
 

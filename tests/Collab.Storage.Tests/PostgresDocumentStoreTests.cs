@@ -44,6 +44,16 @@ public sealed class PostgresDocumentStoreTests : DocumentStoreContract
         await cmd.ExecuteNonQueryAsync();
     }
 
+    protected override async Task<long> CountAsync(string sql)
+    {
+        await using var c = new NpgsqlConnection(ConnectionString + ";Search Path=" + _schema);
+        await c.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, c);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    protected override int HistoryAtCompactionVersion => 3;
+
     protected override async Task CleanUpAsync()
     {
         try

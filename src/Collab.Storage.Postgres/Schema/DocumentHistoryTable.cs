@@ -1,8 +1,9 @@
 namespace Collab.Storage.Postgres.Schema;
 
 /// <summary>
-/// Every accepted update's metadata (seq, time, size, origin), written with the log row in the same statement but
-/// never compacted: the document's history. Deleted with the document (ON DELETE CASCADE).
+/// The metadata (seq, time, size, origin) of accepted updates, never compacted: with the log, the document's history.
+/// Version 2 wrote a row with every update; since migration 3 (<see cref="HistoryAtCompaction"/>) compaction writes
+/// the rows of the entries it retires from the log. Deleted with the document (ON DELETE CASCADE).
 /// </summary>
 internal static class DocumentHistoryTable
 {

@@ -8,6 +8,7 @@ internal static class PostgresMigrations
         new(1, "documents, document_updates, document_snapshots",
             DocumentsTable.Create + DocumentUpdatesTable.Create + DocumentSnapshotsTable.Create),
         new(2, "document_history", DocumentHistoryTable.Create + DocumentHistoryTable.Backfill),
+        new(3, "document_history written by compaction", HistoryAtCompaction.Migrate),
     ];
 
     public static int Latest => All[^1].Version;

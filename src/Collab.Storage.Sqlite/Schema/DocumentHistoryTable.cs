@@ -1,8 +1,9 @@
 namespace Collab.Storage.Sqlite.Schema;
 
 /// <summary>
-/// Every accepted update's metadata (seq, time, size, origin), written with the log row in the same transaction but
-/// never compacted: the document's history. Deleted with the document.
+/// The metadata (seq, time, size, origin) of accepted updates, never compacted: with the log, the document's history.
+/// Versions 2 and 3 wrote a row with every update; since migration 4 (<see cref="HistoryAtCompaction"/>) compaction
+/// writes the rows of the entries it retires from the log. Deleted with the document.
 /// </summary>
 internal static class DocumentHistoryTable
 {

@@ -9,6 +9,7 @@ internal static class SqliteMigrations
             DocumentsTable.Create + DocumentUpdatesTable.Create + DocumentSnapshotsTable.Create),
         new(2, "document_history", DocumentHistoryTable.Create + DocumentHistoryTable.Backfill),
         new(3, "document_updates and document_history clustered by document", ClusteredLogTables.Migrate),
+        new(4, "document_history written by compaction", HistoryAtCompaction.Migrate),
     ];
 
     public static int Latest => All[^1].Version;
