@@ -8,8 +8,9 @@
 // stays small, each edit is one update. A server may deliver several edits in one message (Collab merges what one
 // flush made durable), and then a receiver sees only the key's last value: the history in it still shows every edit
 // that arrived, and when. Timestamps are performance.timeOrigin + performance.now(), comparable across the worker
-// processes. Prints one JSON line: { sent, expected, received, lost, messages, p50, p95, p99, max } (latencies in ms;
-// messages = remote transactions the clients applied, so received / messages is how many edits a message carried).
+// processes. Prints one JSON line: { sent, expected, received, lost, messages, p50, p95, p99, max, generatorCpu }
+// (latencies in ms; messages = remote transactions the clients applied, so received / messages is how many edits a
+// message carried; generatorCpu = CPU seconds of all the generator's processes, from start-up to the end).
 import { fork } from 'node:child_process'
 import { performance } from 'node:perf_hooks'
 import * as Y from 'yjs'
@@ -112,7 +113,8 @@ async function worker () {
   for (const c of clients) { latencies.push(...c.latencies); sent += c.sent; received += c.received; messages += c.messages }
   clients.forEach((c) => c.provider.destroy())
   // a large message is still being written when send returns: exit only once it is out
-  process.send({ type: 'done', sent, received, messages, latencies }, () => process.exit(0))
+  const usage = process.cpuUsage() // this worker's CPU time since it started (user + system, µs)
+  process.send({ type: 'done', sent, received, messages, latencies, cpu: (usage.user + usage.system) / 1e6 }, () => process.exit(0))
 }
 
 async function main () {
@@ -145,12 +147,14 @@ async function main () {
   const sent = results.reduce((s, r) => s + r.sent, 0)
   const received = results.reduce((s, r) => s + r.received, 0)
   const messages = results.reduce((s, r) => s + r.messages, 0)
+  const own = process.cpuUsage()
+  const cpu = results.reduce((s, r) => s + r.cpu, (own.user + own.system) / 1e6)
   const expected = sent * (args.clients - 1)
   const q = (p) => latencies.length === 0 ? null : Math.round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] * 10) / 10
   console.log(JSON.stringify({
     rooms: args.rooms, clients: args.clients, rate: args.rate, duration: args.duration,
     target: total * args.rate * args.duration, sent, expected, received, lost: expected - received, messages,
-    p50: q(0.5), p95: q(0.95), p99: q(0.99), max: q(1)
+    p50: q(0.5), p95: q(0.95), p99: q(0.99), max: q(1), generatorCpu: Math.round(cpu * 10) / 10
   }))
 }
 

@@ -19,6 +19,7 @@ trap cleanup EXIT
 
 wait_port() { for _ in $(seq 1 100); do (echo >/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 did not open" >&2; return 1; }
 rss_kb() { ps -o rss= -p "$1" | tr -d ' '; }
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat"; } # user + system CPU seconds so far
 
 start_server() { # name port -> sets server_pid
   local name=$1 port=$2 data
@@ -36,8 +37,8 @@ start_server() { # name port -> sets server_pid
 servers=(classic collab-memory collab-sqlite)
 [ -n "${COLLAB_BENCH_POSTGRES:-}" ] && servers+=(collab-postgres)
 
-echo "| server | rooms × clients | edits/s/client | sent / target | lost | edits per message | p50 ms | p95 ms | p99 ms | max ms |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+echo "| server | rooms × clients | edits/s/client | sent / target | lost | edits per message | p50 ms | p95 ms | p99 ms | max ms | CPU s: server / generator |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 port=5301
 for run in "${runs[@]}"; do
   read -r rooms clients rate duration <<<"$run"
@@ -45,8 +46,10 @@ for run in "${runs[@]}"; do
     port=$((port + 1))
     start_server "$name" "$port"
     url="ws://127.0.0.1:$port"; [ "$name" = classic ] || url="$url/ws"
+    cpu0=$(cpu_s "$server_pid")
     result=$(node load.mjs --url "$url" --rooms "$rooms" --clients "$clients" --rate "$rate" --duration "$duration" --warmup 5 --workers 2 2>/dev/null || echo '{}')
-    node -e "const r=JSON.parse(process.argv[1]); console.log('| $name | ${rooms} × ${clients} | $rate | ' + [r.sent + ' / ' + r.target, r.lost, r.messages ? (r.received / r.messages).toFixed(2) : null, r.p50, r.p95, r.p99, r.max].map(v => v ?? 'n/a').join(' | ') + ' |')" "$result"
+    server_cpu=$(awk -v a="$cpu0" -v b="$(cpu_s "$server_pid")" 'BEGIN { printf "%.1f", b - a }')
+    node -e "const r=JSON.parse(process.argv[1]); console.log('| $name | ${rooms} × ${clients} | $rate | ' + [r.sent + ' / ' + r.target, r.lost, r.messages ? (r.received / r.messages).toFixed(2) : null, r.p50, r.p95, r.p99, r.max, '$server_cpu / ' + r.generatorCpu].map(v => v ?? 'n/a').join(' | ') + ' |')" "$result"
     kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
   done
 done
