@@ -24,12 +24,7 @@ public sealed partial class SqliteDocumentStore
         StoreGuard.Key(key);
         StoreGuard.Updates(updates);
         ct.ThrowIfCancellationRequested();
-        if (!_migrated)
-        {
-            // Migration does synchronous I/O: keep it off the caller's thread (a document host's mailbox).
-            await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
-            await MigrateAsync(ct).ConfigureAwait(false);
-        }
+        if (!_migrated) await MigrateAsync(ct).ConfigureAwait(false); // on the store's thread, not the caller's
 
         return await _appendQueue.AppendAsync(key, updates, ct, this).ConfigureAwait(false);
     }

@@ -71,19 +71,8 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IDocumentCatal
         return new SqliteDocumentStore(Path.GetFullPath(databasePath));
     }
 
-    public async Task MigrateAsync(CancellationToken ct = default)
-    {
-        await _writeLock.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            Write(MigrateLocked);
-            _migrated = true;
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
+    // Every write migrates first (WriteAsync): a no-op write is the migration alone, on the store's thread.
+    public Task MigrateAsync(CancellationToken ct = default) => WriteAsync(static _ => 0, ct);
 
     public Task<bool> PingAsync(CancellationToken ct = default)
     {
@@ -137,7 +126,7 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IDocumentCatal
 
     private Task<T> WriteAsync<T>(Func<SqliteConnection, T> work, CancellationToken ct) =>
         // Microsoft.Data.Sqlite does its I/O synchronously: on the store's own thread, so that neither a caller's loop
-        // (a document host's mailbox) nor a thread-pool worker waits for the fsync
+        // (a document host's mailbox) nor a thread-pool worker waits for the fsync (or for the migration)
         _blockingWork.Run(() =>
         {
             _writeLock.Wait(ct);

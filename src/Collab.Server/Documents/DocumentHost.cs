@@ -514,7 +514,7 @@ internal sealed partial class DocumentHost
             _logBytes = 0;
         }
 
-        StartStorageWork();
+        // the mailbox loop starts the next storage work after this pass (what queued meanwhile)
         if (_shuttingDown)
         {
             TryFinishShutdown();
