@@ -50,48 +50,6 @@ public sealed partial class PostgresDocumentStore
         return await QueueAppendAsync(key, updates, ct).ConfigureAwait(false);
     }
 
-    // One statement per append: create or lock the document row, advance its version by the batch size, and insert
-    // the batch with the sequence numbers that claim gave it. Returns one row: the last seq. (History rows are written
-    // when compaction retires log entries: see HistoryAtCompaction.)
-    private static NpgsqlBatchCommand AppendCommand(DocumentKey key, IReadOnlyList<UpdateRecord> updates)
-    {
-        var payloads = new byte[updates.Count][];
-        var receivedAt = new DateTime[updates.Count];
-        var origins = new string?[updates.Count];
-        for (var i = 0; i < updates.Count; i++)
-        {
-            payloads[i] = updates[i].Payload;
-            receivedAt[i] = UnixTime.Truncate(updates[i].ReceivedAt).UtcDateTime;
-            origins[i] = updates[i].Origin;
-        }
-
-        var cmd = new NpgsqlBatchCommand("""
-            WITH doc AS (
-                INSERT INTO documents AS d (workspace, name, created_at, updated_at, size_bytes, last_seq)
-                VALUES (@w, @n, @now, @now, @bytes, @count)
-                ON CONFLICT (workspace, name) DO UPDATE SET
-                    last_seq   = d.last_seq + excluded.last_seq,
-                    size_bytes = d.size_bytes + excluded.size_bytes,
-                    updated_at = excluded.updated_at
-                RETURNING d.id, d.last_seq
-            ), appended AS (
-                INSERT INTO document_updates (document_id, seq, payload, received_at, origin)
-                SELECT doc.id, doc.last_seq - @count + u.ordinal, u.payload, u.received_at, u.origin
-                FROM doc, unnest(@payloads, @received_at, @origins) WITH ORDINALITY AS u (payload, received_at, origin, ordinal)
-            )
-            SELECT last_seq FROM doc
-            """);
-        cmd.Parameters.Add(new NpgsqlParameter<string>("w", key.Workspace));
-        cmd.Parameters.Add(new NpgsqlParameter<string>("n", key.Document));
-        cmd.Parameters.Add(new NpgsqlParameter<DateTime>("now", UnixTime.Truncate(DateTimeOffset.UtcNow).UtcDateTime));
-        cmd.Parameters.Add(new NpgsqlParameter<long>("bytes", StoreGuard.PayloadBytes(updates)));
-        cmd.Parameters.Add(new NpgsqlParameter<long>("count", updates.Count));
-        cmd.Parameters.Add(new NpgsqlParameter<byte[][]>("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = payloads });
-        cmd.Parameters.Add(new NpgsqlParameter<DateTime[]>("received_at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = receivedAt });
-        cmd.Parameters.Add(new NpgsqlParameter<string?[]>("origins", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = origins });
-        return cmd;
-    }
-
     public async Task CompactAsync(DocumentKey key, byte[] snapshot, long upToSeq, CancellationToken ct = default)
     {
         StoreGuard.Key(key);

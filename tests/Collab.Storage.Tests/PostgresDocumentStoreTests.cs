@@ -54,6 +54,17 @@ public sealed class PostgresDocumentStoreTests : DocumentStoreContract
 
     protected override int HistoryAtCompactionVersion => 3;
 
+    protected override string PoisonTriggerSql => """
+        CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF length(NEW.payload) = 777 THEN RAISE EXCEPTION 'poisoned update'; END IF;
+            RETURN NEW;
+        END $$;
+        CREATE TRIGGER poison BEFORE INSERT ON document_updates FOR EACH ROW EXECUTE FUNCTION poison();
+        """;
+
+    protected override long SharedAppendTransactions => Interlocked.Read(ref ((PostgresDocumentStore)Store).SharedAppendTransactions);
+
     protected override async Task CleanUpAsync()
     {
         try
@@ -83,7 +94,7 @@ public sealed class PostgresDocumentStoreTests : DocumentStoreContract
             Assert.All(seqs, seq => Assert.Equal(round * 2 + 2, seq));
         }
 
-        Assert.True(((PostgresDocumentStore)Store).SharedAppendTransactions > 0, "no transaction held more than one append");
+        Assert.True(SharedAppendTransactions > 0, "no transaction held more than one append");
         foreach (var k in keys)
         {
             var doc = (await Store.LoadAsync(k))!;
