@@ -35,7 +35,11 @@ public interface IDocumentStore : IAsyncDisposable
     /// <summary>The latest compaction snapshot and every update after it; null if the document was never stored.</summary>
     Task<StoredDocument?> LoadAsync(DocumentKey key, CancellationToken ct = default);
 
-    /// <summary>Appends updates in one transaction (group commit); returns the sequence number of the last one.</summary>
+    /// <summary>
+    /// Appends updates in one transaction (group commit); returns the sequence number of the last one. Calls for one
+    /// document commit in the order they were made, each with seqs above every earlier call's, even while earlier
+    /// ones are still in flight (the server starts the next append before the last has committed).
+    /// </summary>
     Task<long> AppendAsync(DocumentKey key, IReadOnlyList<UpdateRecord> updates, CancellationToken ct = default);
 
     /// <summary>

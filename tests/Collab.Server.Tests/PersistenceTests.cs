@@ -47,31 +47,65 @@ public sealed class PersistenceTests
     }
 
     [Fact]
-    public async Task Updates_arriving_during_a_flush_are_appended_together_in_the_next_call()
+    public async Task Up_to_four_appends_run_at_once_and_updates_past_that_go_together_in_the_next_one()
     {
         await using var server = await TestServer.StartAsync();
         await using var a = await RawClient.ConnectAndSyncAsync(server.DocumentUri("d/group"));
         server.Store.HoldAppends();
-        var first = TestUpdates.TextAppend(1, 0, "a");
-        await a.SendAsync(TestUpdates.UpdateFrame(first));
-        await WaitUntilAsync(() => server.Store.PendingAppends == 1, "the first append");
-        var queued = new List<byte[]>();
-        for (ulong i = 1; i <= 4; i++)
+        var updates = new List<byte[]>();
+        for (ulong i = 0; i < 8; i++)
         {
-            queued.Add(TestUpdates.TextAppend(1, i, "b"));
-            await a.SendAsync(TestUpdates.UpdateFrame(queued[^1]));
+            updates.Add(TestUpdates.TextAppend(1, i, i == 0 ? "a" : "b"));
+            await a.SendAsync(TestUpdates.UpdateFrame(updates[^1]));
+            if (i < 4)
+            {
+                // the next append starts while the earlier ones are still in flight
+                await WaitUntilAsync(() => server.Store.PendingAppends == (int)i + 1, $"append {i + 1} to start");
+            }
         }
 
-        await WaitUntilAsync(() => server.Registry.Find(new("d", "group"))?.QueuedUpdates == 4, "the host to queue them behind the flush in flight");
+        await WaitUntilAsync(() => server.Registry.Find(new("d", "group"))?.QueuedUpdates == 4, "the host to queue the rest behind the four in flight");
+        Assert.True(await a.IsQuietAsync(TimeSpan.FromMilliseconds(200))); // nothing goes out before it is durable
         server.Store.ReleaseAppends();
-        // one broadcast per append: the first update as it came, then the four merged into one update message
-        Assert.Equal(first, (await a.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Update)).Payload.ToArray());
-        Assert.Equal(Updates.Merge(queued), (await a.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Update)).Payload.ToArray());
-        Assert.True(await a.IsQuietAsync(TimeSpan.FromMilliseconds(200)));
 
-        Assert.Equal([1, 4], server.Store.AppendBatchSizes.ToArray());
+        var doc = new Doc();
+        while (doc.GetText("t").ToString().Length < 8)
+        {
+            doc.ApplyUpdate((await a.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Update)).Payload.ToArray());
+        }
+
+        Assert.Equal("abbbbbbb", doc.GetText("t").ToString());
+        Assert.Equal([1, 1, 1, 1, 4], server.Store.AppendBatchSizes.ToArray());
         var stored = await server.Store.PeekAsync(new("d", "group"));
-        Assert.Equal(5, stored!.Log.Count);
+        Assert.Equal(updates, stored!.Log.Select(e => e.Payload).ToArray());
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => (long)i), stored.Log.Select(e => e.Seq));
+    }
+
+    [Fact]
+    public async Task Appends_whose_results_come_back_out_of_order_are_applied_and_broadcast_in_the_order_they_were_made()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Collab:Documents:CompactionLogEntries"] = "4" });
+        await using var a = await RawClient.ConnectAndSyncAsync(server.DocumentUri("d/order"));
+        await using var b = await RawClient.ConnectAndSyncAsync(server.DocumentUri("d/order"));
+        server.Store.HoldAppends();
+        var updates = new List<byte[]>();
+        for (ulong i = 0; i < 4; i++)
+        {
+            updates.Add(TestUpdates.TextAppend(1, i, "abcd"[(int)i].ToString()));
+            await a.SendAsync(TestUpdates.UpdateFrame(updates[^1]));
+            await WaitUntilAsync(() => server.Store.PendingAppends == (int)i + 1, $"append {i + 1} to start");
+        }
+
+        // stored in order (seqs 1..4), but the first append's result comes back last: until then nothing may be
+        // applied or broadcast, and then all four go out together
+        server.Store.ReleaseAppendsLastFirst(4, TimeSpan.FromMilliseconds(100));
+        var message = await b.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Update);
+        Assert.Equal(Updates.Merge(updates), message.Payload.ToArray());
+        Assert.True(await b.IsQuietAsync(TimeSpan.FromMilliseconds(200)));
+
+        // and the host's version stayed in step: the compaction the fourth entry starts covers all four
+        await WaitUntilAsync(() => !server.Store.Compactions.IsEmpty, "a compaction");
+        Assert.Equal([4L], server.Store.Compactions.ToArray());
     }
 
     [Fact]
@@ -202,7 +236,7 @@ public sealed class PersistenceTests
         await a.SendAsync(TestUpdates.UpdateFrame(TestUpdates.TextAppend(1, 0, "a")));
         await WaitUntilAsync(() => store.PendingAppends == 1, "the append");
         await a.SendAsync(TestUpdates.UpdateFrame(TestUpdates.TextAppend(1, 1, "b")));
-        await WaitUntilAsync(() => server.Registry.Find(new("d", "shutdown"))?.QueuedUpdates == 1, "the second update to queue");
+        await WaitUntilAsync(() => store.PendingAppends == 2, "the second append, behind the first");
         var stopping = server.DisposeAsync().AsTask();
         await Task.Delay(200);
         store.ReleaseAppends();

@@ -82,7 +82,7 @@ internal sealed partial class DocumentHost
         _queued.Clear();
         Volatile.Write(ref _queuedCount, 0);
         _pendingDelete = request;
-        if (!_storageBusy)
+        if (!StorageBusy)
         {
             FinishDelete();
         }

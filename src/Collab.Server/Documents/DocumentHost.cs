@@ -13,8 +13,10 @@ namespace Collab.Server.Documents;
 
 /// <summary>
 /// One loaded document: a single-threaded mailbox that owns the document state, its awareness table and its
-/// connections. Updates are appended to storage (group commit: what arrives during a flush goes in the next one)
-/// and only applied and broadcast once durable. Nothing here is locked: only the mailbox loop touches the state.
+/// connections. Updates are appended to storage (each mailbox pass appends what it queued, with up to
+/// <see cref="MaxAppendsInFlight"/> appends in flight; the store commits them in order, across documents in shared
+/// transactions) and only applied and broadcast once durable. Nothing here is locked: only the mailbox loop touches
+/// the state.
 /// </summary>
 internal sealed partial class DocumentHost
 {
@@ -33,7 +35,9 @@ internal sealed partial class DocumentHost
     private List<HostMessage.Update> _queued = [];
     private long _queuedBytes;
     private long _inFlightBytes;
-    private bool _storageBusy;
+    private readonly Queue<InFlightAppend> _inFlight = new();
+    private readonly List<HostMessage.Update> _durable = [];
+    private bool _compacting;
     private bool _failed;
     private bool _shuttingDown;
     private long _lastSeq;
@@ -50,6 +54,13 @@ internal sealed partial class DocumentHost
 
     /// <summary>Messages handled before queued updates go to storage, however many more are waiting.</summary>
     private const int MaxMessagesPerPass = 256;
+
+    /// <summary>
+    /// Appends one document may have in flight. The store commits them in the order they were started, so the next
+    /// one need not wait for the last: what arrives while a commit runs goes into the store's next commit instead of
+    /// the one after. Past this many, updates queue here and go together in one append.
+    /// </summary>
+    private const int MaxAppendsInFlight = 4;
 
     public DocumentHost(DocumentKey key, DocumentRegistry registry, IDocumentStore store, CollabOptions options, ILogger logger, TimeProvider time,
         IWorkspaceEvents events)
@@ -111,6 +122,7 @@ internal sealed partial class DocumentHost
                     Handle(message);
                 }
 
+                BroadcastDurable();
                 StartStorageWork();
             }
         }
@@ -338,17 +350,20 @@ internal sealed partial class DocumentHost
         Volatile.Write(ref _queuedCount, _queued.Count);
     }
 
-    /// <summary>Starts the next storage operation unless one is in flight: an append of everything queued, or a compaction.</summary>
+    /// <summary>
+    /// Starts the next storage operation: an append of everything queued (unless a compaction runs or the appends in
+    /// flight are at their cap), or, once no append is in flight, a compaction.
+    /// </summary>
     private void StartStorageWork()
     {
-        if (_storageBusy || _failed)
+        if (_compacting || _failed)
         {
             return;
         }
 
         if (_queued.Count > 0)
         {
-            if (FlushLater())
+            if (_inFlight.Count >= MaxAppendsInFlight || FlushLater())
             {
                 return;
             }
@@ -357,14 +372,15 @@ internal sealed partial class DocumentHost
             var batch = _queued;
             _queued = [];
             Volatile.Write(ref _queuedCount, 0);
-            _inFlightBytes = _queuedBytes;
+            _inFlight.Enqueue(new InFlightAppend(batch, _queuedBytes));
+            _inFlightBytes += _queuedBytes;
             _queuedBytes = 0;
-            _storageBusy = true;
             _ = FlushAsync(batch);
             return;
         }
 
-        if (!_shuttingDown && (_logEntries >= _options.Documents.CompactionLogEntries || _logBytes >= _options.Documents.CompactionLogBytes))
+        if (_inFlight.Count == 0 && !_shuttingDown
+            && (_logEntries >= _options.Documents.CompactionLogEntries || _logBytes >= _options.Documents.CompactionLogBytes))
         {
             byte[] snapshot;
             try
@@ -379,7 +395,7 @@ internal sealed partial class DocumentHost
                 return;
             }
 
-            _storageBusy = true;
+            _compacting = true;
             _ = CompactAsync(snapshot, _lastSeq);
         }
     }
@@ -430,7 +446,11 @@ internal sealed partial class DocumentHost
             error = e;
         }
 
-        Post(new HostMessage.FlushCompleted(batch, seq, error));
+        var completed = new HostMessage.FlushCompleted(batch, seq, error);
+        if (!Post(completed))
+        {
+            CompleteOrphaned(completed); // the host failed (or was deleted) meanwhile
+        }
     }
 
     private async Task CompactAsync(byte[] snapshot, long upToSeq)
@@ -450,40 +470,60 @@ internal sealed partial class DocumentHost
 
     private void OnFlushCompleted(HostMessage.FlushCompleted completed)
     {
-        _storageBusy = false;
-        _inFlightBytes = 0;
+        foreach (var append in _inFlight)
+        {
+            if (ReferenceEquals(append.Batch, completed.Batch))
+            {
+                append.Result = completed;
+                break;
+            }
+        }
+
+        // in the order they were started (their continuations may post out of order): seqs only grow
+        while (_inFlight.TryPeek(out var head) && head.Result is { } result)
+        {
+            _inFlight.Dequeue();
+            _inFlightBytes -= head.Bytes;
+            if (_pendingDelete is not null)
+            {
+                FailCompletions(result.Batch, DocumentDeleted());
+                continue;
+            }
+
+            if (result.Error is not null)
+            {
+                FailCompletions(result.Batch, Unavailable());
+                ServerLog.AppendFailed(_logger, result.Error, Key, result.Batch.Count);
+                // Clients keep what the server did not confirm and resend it in the sync handshake of their next connection.
+                Fail(CloseCodes.DocumentUnavailable, "The server could not store an update; reconnect to retry.");
+                DrainAfterFailure();
+                return;
+            }
+
+            _lastSeq = result.LastSeq;
+            // one append gives a batch contiguous seqs ending at LastSeq
+            long seq = result.LastSeq - result.Batch.Count;
+            foreach (var update in result.Batch)
+            {
+                seq++;
+                _state!.Apply(update.Payload);
+                _logEntries++;
+                _logBytes += update.Payload.Length;
+                update.Completion?.TrySetResult(seq);
+            }
+
+            _durable.AddRange(result.Batch);
+        }
+
         if (_pendingDelete is not null)
         {
-            FailCompletions(completed.Batch, DocumentDeleted());
-            FinishDelete();
+            if (!StorageBusy)
+            {
+                FinishDelete();
+            }
+
             return;
         }
-
-        if (completed.Error is not null)
-        {
-            FailCompletions(completed.Batch, Unavailable());
-            ServerLog.AppendFailed(_logger, completed.Error, Key, completed.Batch.Count);
-            // Clients keep what the server did not confirm and resend it in the sync handshake of their next connection.
-            Fail(CloseCodes.DocumentUnavailable, "The server could not store an update; reconnect to retry.");
-            DrainAfterFailure();
-            return;
-        }
-
-        _lastSeq = completed.LastSeq;
-        // one append gives a batch contiguous seqs ending at LastSeq
-        long seq = completed.LastSeq - completed.Batch.Count;
-        foreach (var update in completed.Batch)
-        {
-            seq++;
-            _state!.Apply(update.Payload);
-            _logEntries++;
-            _logBytes += update.Payload.Length;
-            update.Completion?.TrySetResult(seq);
-        }
-
-        Broadcast(BroadcastFrame(completed.Batch));
-        _events.DocumentChanged(Key, _state!.Size, _lastSeq, completed.Batch[^1].Origin);
-        _registry.Changes.Raise(Key);
 
         if (_shuttingDown)
         {
@@ -491,12 +531,59 @@ internal sealed partial class DocumentHost
         }
     }
 
+    /// <summary>
+    /// What the appends completed in this pass made durable, applied already: one broadcast for all of it (one
+    /// message per pass however many appends completed in it).
+    /// </summary>
+    private void BroadcastDurable()
+    {
+        if (_durable.Count == 0)
+        {
+            return;
+        }
+
+        Broadcast(BroadcastFrame(_durable));
+        _events.DocumentChanged(Key, _state!.Size, _lastSeq, _durable[^1].Origin);
+        _registry.Changes.Raise(Key);
+        _durable.Clear();
+    }
+
+    /// <summary>
+    /// An append that completed after the host stopped (it failed, or the document was deleted): its callers still
+    /// learn the outcome. Its updates are stored if it succeeded; clients get them when they reload the document.
+    /// </summary>
+    private static void CompleteOrphaned(HostMessage.FlushCompleted completed)
+    {
+        long seq = completed.LastSeq - completed.Batch.Count;
+        foreach (var update in completed.Batch)
+        {
+            seq++;
+            if (completed.Error is null)
+            {
+                update.Completion?.TrySetResult(seq);
+            }
+            else
+            {
+                update.Completion?.TrySetException(Unavailable());
+            }
+        }
+    }
+
+    private bool StorageBusy => _inFlight.Count > 0 || _compacting;
+
+    private sealed class InFlightAppend(List<HostMessage.Update> batch, long bytes)
+    {
+        public List<HostMessage.Update> Batch { get; } = batch;
+        public long Bytes { get; } = bytes;
+        public HostMessage.FlushCompleted? Result { get; set; }
+    }
+
     private void OnCompactionCompleted(HostMessage.CompactionCompleted completed)
     {
-        _storageBusy = false;
+        _compacting = false;
         if (_pendingDelete is not null)
         {
-            FinishDelete();
+            FinishDelete(); // no append runs beside a compaction
             return;
         }
 
@@ -630,7 +717,7 @@ internal sealed partial class DocumentHost
             RaisePresence(outdated);
         }
 
-        if (_connections.Count == 0 && !_storageBusy && _queued.Count == 0
+        if (_connections.Count == 0 && !StorageBusy && _queued.Count == 0
             && _time.GetElapsedTime(_idleSince) >= _options.Documents.IdleUnloadDelay)
         {
             TryUnload();
@@ -661,7 +748,7 @@ internal sealed partial class DocumentHost
 
     private void TryFinishShutdown()
     {
-        if (_storageBusy || _queued.Count > 0)
+        if (StorageBusy || _queued.Count > 0)
         {
             StartStorageWork();
             return;
@@ -710,6 +797,20 @@ internal sealed partial class DocumentHost
                 Interlocked.Decrement(ref PendingJoins);
                 request.Fail(Unavailable());
             }
+            else if (message is HostMessage.FlushCompleted completed)
+            {
+                CompleteOrphaned(completed);
+            }
+        }
+
+        // appends that completed out of order behind the one that failed; the rest post to the closed mailbox and
+        // complete their callers themselves
+        foreach (var append in _inFlight)
+        {
+            if (append.Result is { } result)
+            {
+                CompleteOrphaned(result);
+            }
         }
     }
 
@@ -727,3 +828,4 @@ internal sealed partial class DocumentHost
         MaxInputBytes = (int)Math.Min(int.MaxValue, Math.Max(options.Limits.MaxDocumentBytes, options.Limits.MaxUpdateBytes) * 2),
     };
 }
+

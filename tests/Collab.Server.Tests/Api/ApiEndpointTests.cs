@@ -151,6 +151,25 @@ public sealed class ApiEndpointTests
         Assert.Equal(TestUpdates.TextAppend(5, 0, "x"), relayed.Payload.ToArray());
     }
 
+    [Fact]
+    public async Task A_posted_update_in_flight_behind_an_append_that_fails_is_answered_503_not_left_waiting()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await RawClient.ConnectAndSyncAsync(server.DocumentUri("d/orphan"));
+        using var api = new ApiClient(server.HttpUrl);
+        server.Store.HoldAppends();
+        await client.SendAsync(TestUpdates.UpdateFrame(TestUpdates.TextAppend(1, 0, "a")));
+        await WaitUntilAsync(() => server.Store.PendingAppends == 1, "the client's append to start");
+        var posting = api.PostBytesAsync(ApiClient.DocPath("d", "orphan") + "/update", TestUpdates.TextAppend(2, 0, "b"));
+        await WaitUntilAsync(() => server.Store.PendingAppends == 2, "the posted update's append to start behind it");
+
+        // the first append fails: the host closes the document, and the append behind it still answers its caller
+        server.Store.FailAppends = true;
+        server.Store.ReleaseAppends();
+        Assert.Equal(CloseCodes.DocumentUnavailable, (await client.ExpectCloseAsync()).Code);
+        await ApiClient.ProblemAsync(await posting.WaitAsync(TimeSpan.FromSeconds(10)), 503, "unavailable");
+    }
+
     [Theory]
     [MemberData(nameof(Backends))]
     public async Task Named_snapshots_are_created_listed_read_with_content_and_restored_as_a_new_update(string backend)

@@ -30,6 +30,7 @@ internal sealed class TestStore(IDocumentStore? inner = null) : IDocumentStore, 
     /// <summary>Holds every append until <see cref="ReleaseAppends"/>.</summary>
     public void HoldAppends() => _appendGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Lets the held appends through; they reach the backend one at a time, in the order they were called.</summary>
     public void ReleaseAppends()
     {
         var gate = _appendGate;
@@ -37,9 +38,28 @@ internal sealed class TestStore(IDocumentStore? inner = null) : IDocumentStore, 
         gate?.TrySetResult();
     }
 
+    /// <summary>
+    /// Lets the <paramref name="count"/> held appends through as <see cref="ReleaseAppends"/> does, but hands their
+    /// results back last first, <paramref name="gap"/> apart: as when a store commits appends in order and the callers'
+    /// continuations run in another.
+    /// </summary>
+    public void ReleaseAppendsLastFirst(int count, TimeSpan gap)
+    {
+        var returns = new BlockingReturns(count, gap);
+        _returns = returns;
+        ReleaseAppends();
+        _ = returns.RunAsync(() => _returns = null);
+    }
+
     public int PendingAppends => _pendingAppends;
 
     private int _pendingAppends;
+
+    // Appends reach the backend in the order they were called, as with every real store (the host relies on it):
+    // each waits for the one called before it.
+    private readonly Lock _order = new();
+    private Task _lastAppend = Task.CompletedTask;
+    private volatile BlockingReturns? _returns;
 
     public Task MigrateAsync(CancellationToken ct = default) => _inner.MigrateAsync(ct);
 
@@ -59,24 +79,80 @@ internal sealed class TestStore(IDocumentStore? inner = null) : IDocumentStore, 
     public async Task<long> AppendAsync(DocumentKey key, IReadOnlyList<UpdateRecord> updates, CancellationToken ct = default)
     {
         Interlocked.Increment(ref _pendingAppends);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task previous;
+        lock (_order)
+        {
+            previous = _lastAppend;
+            _lastAppend = done.Task;
+        }
+
         try
         {
-            if (_appendGate is { } gate)
+            long seq;
+            try
             {
-                await gate.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
+                if (_appendGate is { } gate)
+                {
+                    await gate.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
+                }
+
+                await previous;
+                if (FailAppends)
+                {
+                    throw new IOException("disk full (test)");
+                }
+
+                AppendBatchSizes.Enqueue(updates.Count);
+                seq = await _inner.AppendAsync(key, updates, ct);
+            }
+            finally
+            {
+                done.TrySetResult();
             }
 
-            if (FailAppends)
+            if (_returns is { } returns)
             {
-                throw new IOException("disk full (test)");
+                await returns.WaitForTurnAsync();
             }
 
-            AppendBatchSizes.Enqueue(updates.Count);
-            return await _inner.AppendAsync(key, updates, ct);
+            return seq;
         }
         finally
         {
             Interlocked.Decrement(ref _pendingAppends);
+        }
+    }
+
+    private sealed class BlockingReturns(int count, TimeSpan gap)
+    {
+        private readonly List<TaskCompletionSource> _waiting = [];
+        private readonly TaskCompletionSource _allArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task WaitForTurnAsync()
+        {
+            var turn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_waiting)
+            {
+                _waiting.Add(turn);
+                if (_waiting.Count == count)
+                {
+                    _allArrived.TrySetResult();
+                }
+            }
+
+            return turn.Task;
+        }
+
+        public async Task RunAsync(Action finished)
+        {
+            await _allArrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            finished();
+            for (int i = count - 1; i >= 0; i--)
+            {
+                _waiting[i].TrySetResult();
+                await Task.Delay(gap);
+            }
         }
     }
 
