@@ -69,26 +69,39 @@ public sealed partial class PostgresDocumentStore
             if (upToSeq > lastSeq) throw StoreErrors.CompactionPastEnd(key, upToSeq, lastSeq);
             if (upToSeq <= compactedSeq) return 0; // stale or repeated: the stored snapshot already covers it
 
-            var id = new NpgsqlParameter<long>("id", documentId);
-            var upTo = new NpgsqlParameter<long>("upTo", upToSeq);
-            await Exec(c, $"DELETE FROM document_snapshots WHERE document_id = @id AND kind = '{DocumentSnapshotsTable.Compaction}'", ct, id).ConfigureAwait(false);
-            await Exec(c, $"""
+            // The rest in one round trip (each statement sees the ones before it): replace the compaction snapshot,
+            // move the covered entries' metadata from the log to the history in one pass, and move the mark, which
+            // re-checks the versions read above.
+            await using var batch = new NpgsqlBatch(c, tx);
+            var delete = new NpgsqlBatchCommand($"DELETE FROM document_snapshots WHERE document_id = @id AND kind = '{DocumentSnapshotsTable.Compaction}'");
+            var insert = new NpgsqlBatchCommand($"""
                 INSERT INTO document_snapshots (document_id, kind, seq, created_at, state)
                 VALUES (@id, '{DocumentSnapshotsTable.Compaction}', @upTo, now(), @state)
-                """, ct, id.Clone(), upTo.Clone(), new NpgsqlParameter<byte[]>("state", snapshot)).ConfigureAwait(false);
-            await Exec(c, """
+                """);
+            var retire = new NpgsqlBatchCommand("""
+                WITH retired AS (
+                    DELETE FROM document_updates WHERE document_id = @id AND seq <= @upTo
+                    RETURNING seq, received_at, length(payload) AS size, origin
+                )
                 INSERT INTO document_history (document_id, seq, received_at, size, origin)
-                SELECT document_id, seq, received_at, length(payload), origin FROM document_updates WHERE document_id = @id AND seq <= @upTo
-                """, ct, id.Clone(), upTo.Clone()).ConfigureAwait(false);
-            await Exec(c, "DELETE FROM document_updates WHERE document_id = @id AND seq <= @upTo", ct, id.Clone(), upTo.Clone()).ConfigureAwait(false);
-            // Re-checks the versions read above in the statement that moves the compaction mark.
-            var moved = await Exec(c, """
+                SELECT @id, seq, received_at, size, origin FROM retired
+                """);
+            var mark = new NpgsqlBatchCommand("""
                 UPDATE documents SET
                     compacted_seq = @upTo,
                     size_bytes = @snapshotBytes + coalesce((SELECT sum(length(payload)) FROM document_updates WHERE document_id = @id), 0)
                 WHERE id = @id AND compacted_seq < @upTo AND last_seq >= @upTo
-                """, ct, id.Clone(), upTo.Clone(), new NpgsqlParameter<long>("snapshotBytes", snapshot.Length)).ConfigureAwait(false);
-            if (moved != 1) throw StoreErrors.CompactionRace(key);
+                """);
+            foreach (var command in new[] { delete, insert, retire, mark })
+            {
+                command.Parameters.Add(new NpgsqlParameter<long>("id", documentId));
+                if (command != delete) command.Parameters.Add(new NpgsqlParameter<long>("upTo", upToSeq));
+                batch.BatchCommands.Add(command);
+            }
+            insert.Parameters.Add(new NpgsqlParameter<byte[]>("state", snapshot));
+            mark.Parameters.Add(new NpgsqlParameter<long>("snapshotBytes", snapshot.Length));
+            await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            if (mark.RecordsAffected != 1) throw StoreErrors.CompactionRace(key);
 
             ((IStoreHooks)this).Fault?.Invoke(FaultPoints.CompactBeforeCommit);
             await tx.CommitAsync(ct).ConfigureAwait(false);

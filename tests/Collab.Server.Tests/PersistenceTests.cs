@@ -133,6 +133,41 @@ public sealed class PersistenceTests
     }
 
     [Fact]
+    public async Task One_compaction_runs_at_a_time_and_a_document_waiting_for_its_turn_keeps_appending()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Collab:Documents:CompactionLogEntries"] = "2" });
+        await using var a = await RawClient.ConnectAndSyncAsync(server.DocumentUri("d/first"));
+        await using var b = await RawClient.ConnectAndSyncAsync(server.DocumentUri("d/second"));
+        server.Store.HoldCompactions();
+        for (ulong i = 0; i < 2; i++)
+        {
+            await a.SendAsync(TestUpdates.UpdateFrame(TestUpdates.TextAppend(1, i, "a")));
+        }
+
+        await WaitUntilAsync(() => server.Store.PendingCompactions == 1, "the first document's compaction to start");
+
+        // the second document passes its threshold too, finds no free slot, and goes on storing and relaying updates
+        for (ulong i = 0; i < 3; i++)
+        {
+            var update = TestUpdates.TextAppend(2, i, "b");
+            await b.SendAsync(TestUpdates.UpdateFrame(update));
+            Assert.Equal(update, (await b.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Update)).Payload.ToArray());
+        }
+
+        Assert.Equal(1, server.Store.PendingCompactions);
+        Assert.Equal(3, (await server.Store.PeekAsync(new("d", "second")))!.Log.Count);
+
+        // once the first finishes, the second compacts (at its next update, or its next tick)
+        server.Store.ReleaseCompactions();
+        await b.SendAsync(TestUpdates.UpdateFrame(TestUpdates.TextAppend(2, 3, "b")));
+        await WaitUntilAsync(() => server.Store.Compactions.Count == 2 && server.Store.PendingCompactions == 0, "the second compaction");
+        var upTo = server.Store.Compactions.ToArray();
+        Assert.Equal(2L, upTo[0]);
+        Assert.InRange(upTo[1], 3L, 4L); // its tick may come before the fourth update
+        Assert.Equal(4 - upTo[1], (await server.Store.PeekAsync(new("d", "second")))!.Log.Count);
+    }
+
+    [Fact]
     public async Task A_failed_load_closes_the_connection_with_a_reason_and_never_serves_an_empty_document()
     {
         var store = new TestStore();

@@ -380,7 +380,8 @@ internal sealed partial class DocumentHost
         }
 
         if (_inFlight.Count == 0 && !_shuttingDown
-            && (_logEntries >= _options.Documents.CompactionLogEntries || _logBytes >= _options.Documents.CompactionLogBytes))
+            && (_logEntries >= _options.Documents.CompactionLogEntries || _logBytes >= _options.Documents.CompactionLogBytes)
+            && _registry.CompactionSlots.Wait(0)) // none free: a later pass (at the latest the next tick) tries again
         {
             byte[] snapshot;
             try
@@ -389,10 +390,16 @@ internal sealed partial class DocumentHost
             }
             catch (YjsFormatException e)
             {
+                _registry.CompactionSlots.Release();
                 ServerLog.CompactionFailed(_logger, e, Key);
                 _logEntries = 0;
                 _logBytes = 0;
                 return;
+            }
+            catch
+            {
+                _registry.CompactionSlots.Release();
+                throw;
             }
 
             _compacting = true;
@@ -463,6 +470,10 @@ internal sealed partial class DocumentHost
         catch (Exception e)
         {
             error = e;
+        }
+        finally
+        {
+            _registry.CompactionSlots.Release();
         }
 
         Post(new HostMessage.CompactionCompleted(upToSeq, snapshot.Length, error));

@@ -27,6 +27,9 @@ internal sealed class DocumentRegistry(IDocumentStore store, IOptions<CollabOpti
     /// <summary>Raised by hosts after each durable append: what the change feed's long poll waits on.</summary>
     public DocumentChangeSignals Changes { get; } = new();
 
+    /// <summary>Free compaction slots (<see cref="DocumentOptions.CompactionConcurrency"/>): a host takes one without waiting, or compacts later.</summary>
+    public SemaphoreSlim CompactionSlots { get; } = new(Math.Max(1, options.Value.Documents.CompactionConcurrency));
+
     public int LoadedCount
     {
         get

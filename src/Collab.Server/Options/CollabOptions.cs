@@ -102,6 +102,13 @@ public sealed class DocumentOptions
     /// <summary>...or past this many bytes of log.</summary>
     public long CompactionLogBytes { get; set; } = 4L * 1024 * 1024;
 
+    /// <summary>
+    /// Compactions this node runs at once. A document past its threshold waits for a free one and keeps appending
+    /// meanwhile (its appends pause only while its own compaction runs), so that documents that reach their
+    /// thresholds together (all loaded at start-up, edited at the same pace) do not all compact at once.
+    /// </summary>
+    public int CompactionConcurrency { get; set; } = 1;
+
     /// <summary>How long awareness states live without renewal (y-protocols: 30 s).</summary>
     public TimeSpan AwarenessTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -156,10 +156,38 @@ internal sealed class TestStore(IDocumentStore? inner = null) : IDocumentStore, 
         }
     }
 
-    public Task CompactAsync(DocumentKey key, byte[] snapshot, long upToSeq, CancellationToken ct = default)
+    /// <summary>Holds every compaction until <see cref="ReleaseCompactions"/>.</summary>
+    public void HoldCompactions() => _compactionGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void ReleaseCompactions()
     {
-        Compactions.Enqueue(upToSeq);
-        return _inner.CompactAsync(key, snapshot, upToSeq, ct);
+        var gate = _compactionGate;
+        _compactionGate = null;
+        gate?.TrySetResult();
+    }
+
+    public int PendingCompactions => _pendingCompactions;
+
+    private int _pendingCompactions;
+    private volatile TaskCompletionSource? _compactionGate;
+
+    public async Task CompactAsync(DocumentKey key, byte[] snapshot, long upToSeq, CancellationToken ct = default)
+    {
+        Interlocked.Increment(ref _pendingCompactions);
+        try
+        {
+            if (_compactionGate is { } gate)
+            {
+                await gate.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
+            }
+
+            Compactions.Enqueue(upToSeq);
+            await _inner.CompactAsync(key, snapshot, upToSeq, ct);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _pendingCompactions);
+        }
     }
 
     public Task<bool> DeleteAsync(DocumentKey key, CancellationToken ct = default) => _inner.DeleteAsync(key, ct);
