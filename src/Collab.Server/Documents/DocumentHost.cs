@@ -388,18 +388,18 @@ internal sealed partial class DocumentHost
             {
                 snapshot = _state!.EncodeSnapshot();
             }
-            catch (YjsFormatException e)
+            catch (Exception e)
             {
                 _registry.CompactionSlots.Release();
+                if (e is not YjsFormatException)
+                {
+                    throw;
+                }
+
                 ServerLog.CompactionFailed(_logger, e, Key);
                 _logEntries = 0;
                 _logBytes = 0;
                 return;
-            }
-            catch
-            {
-                _registry.CompactionSlots.Release();
-                throw;
             }
 
             _compacting = true;
