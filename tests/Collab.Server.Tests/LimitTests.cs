@@ -143,6 +143,93 @@ public sealed class LimitTests
     }
 
     [Fact]
+    public async Task Update_nesting_types_deeper_than_MaxTypeNesting_closes_with_4417_and_is_not_stored()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Collab:Limits:MaxTypeNesting"] = "8" });
+        await using var other = await RawClient.ConnectAndSyncAsync(server.DocumentUri("l/nest"));
+        await using var client = await RawClient.ConnectAndSyncAsync(server.DocumentUri("l/nest"));
+        var atLimit = TestUpdates.NestedMaps(3, 8);
+        await client.SendAsync(TestUpdates.UpdateFrame(atLimit));
+        Assert.Equal(atLimit, (await other.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Update)).Payload.ToArray());
+
+        await client.SendAsync(TestUpdates.UpdateFrame(TestUpdates.NestedMaps(4, 9)));
+        var (code, reason) = await client.ExpectCloseAsync();
+        Assert.Equal(CloseCodes.TypeNestingTooDeep, code);
+        Assert.Contains("9 levels", reason);
+        Assert.Contains("MaxTypeNesting", reason);
+        Assert.True(server.Logs.Contains(12, "4417"));
+        Assert.Equal(atLimit, Assert.Single((await server.Store.PeekAsync(new("l", "nest")))!.Log).Payload);
+
+        // the same refusal over REST, and the document and the other connection are unaffected
+        using var api = new ApiClient(server.HttpUrl);
+        await ApiClient.ProblemAsync(await api.PostBytesAsync(ApiClient.DocPath("l", "nest") + "/update", TestUpdates.NestedMaps(5, 12)), 422, "MaxTypeNesting");
+        Assert.Single((await server.Store.PeekAsync(new("l", "nest")))!.Log);
+        await other.SendAsync(TestUpdates.UpdateFrame(TestUpdates.TextAppend(6, 0, "still here")));
+        await other.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Update);
+    }
+
+    [Fact]
+    public async Task MaxTypeNesting_counts_from_where_an_updates_types_attach_in_the_document()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Collab:Limits:MaxTypeNesting"] = "8" });
+        using var api = new ApiClient(server.HttpUrl);
+
+        // durable and applied: 5 levels; then 5 more under them (each update within the limit on its own)
+        var steps = TestUpdates.NestedMapSteps(3, 2, 5);
+        await using (var client = await RawClient.ConnectAndSyncAsync(server.DocumentUri("l/deeper")))
+        {
+            await client.SendAsync(TestUpdates.UpdateFrame(steps[0]));
+            await client.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Update);
+            await client.SendAsync(TestUpdates.UpdateFrame(steps[1]));
+            var (code, reason) = await client.ExpectCloseAsync();
+            Assert.Equal(CloseCodes.TypeNestingTooDeep, code);
+            Assert.Contains("10 levels", reason);
+        }
+
+        await ApiClient.ProblemAsync(await api.PostBytesAsync(ApiClient.DocPath("l", "deeper") + "/update", steps[1]), 422, "MaxTypeNesting");
+        Assert.Single((await server.Store.PeekAsync(new("l", "deeper")))!.Log);
+
+        // accepted but not yet durable: the next update counts from there
+        var inFlight = TestUpdates.NestedMapSteps(4, 2, 5);
+        server.Store.HoldAppends();
+        await using (var client = await RawClient.ConnectAndSyncAsync(server.DocumentUri("l/held")))
+        {
+            await client.SendAsync(TestUpdates.UpdateFrame(inFlight[0]));
+            await client.SendAsync(TestUpdates.UpdateFrame(inFlight[1]));
+            var (code, reason) = await client.ExpectCloseAsync();
+            Assert.Equal(CloseCodes.TypeNestingTooDeep, code);
+            Assert.Contains("10 levels", reason);
+        }
+
+        server.Store.ReleaseAppends();
+        await WaitUntilAsync(async () => (await server.Store.PeekAsync(new("l", "held")))?.Log.Count == 1);
+
+        // waiting for a parent that arrives later (pending): the chain counts from the parent once it comes
+        var pending = TestUpdates.NestedMapSteps(5, 2, 5);
+        await using (var client = await RawClient.ConnectAndSyncAsync(server.DocumentUri("l/pending")))
+        {
+            await client.SendAsync(TestUpdates.UpdateFrame(pending[1]));
+            await client.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Update);
+            await client.SendAsync(TestUpdates.UpdateFrame(pending[0]));
+            var (code, reason) = await client.ExpectCloseAsync();
+            Assert.Equal(CloseCodes.TypeNestingTooDeep, code);
+            Assert.Contains("10 levels", reason);
+        }
+
+        Assert.Equal(pending[1], Assert.Single((await server.Store.PeekAsync(new("l", "pending")))!.Log).Payload);
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out");
+            await Task.Delay(20);
+        }
+    }
+
+    [Fact]
     public void Close_reasons_are_cut_to_fit_a_close_frame()
     {
         string reason = ClientConnection.TruncateReason(new string('é', 200));
@@ -159,6 +246,7 @@ public sealed class LimitTests
         Assert.Equal(8 * 1024 * 1024, limits.MaxUpdateBytes);
         Assert.Equal(64L * 1024 * 1024, limits.MaxDocumentBytes);
         Assert.Equal(64 * 1024, limits.MaxAwarenessStateBytes);
+        Assert.Equal(512, limits.MaxTypeNesting);
         Assert.Equal(100, limits.MaxMessagesPerSecond);
         Assert.Equal(1000, limits.MaxConnectionsPerDocument);
     }

@@ -209,6 +209,30 @@ public sealed class Doc
     public void ApplyUpdate(byte[] update, UpdateFormat format = UpdateFormat.V1, object? origin = null, DecoderLimits? limits = null) =>
         DocEncoding.ApplyUpdate(this, update, format, origin, limits ?? DecoderLimits.Default);
 
+    /// <summary>
+    /// How deeply shared types would nest once <paramref name="updates"/> are applied: the deepest type among their
+    /// items and the items waiting for a missing parent (pending structs), each counted from where it attaches in this
+    /// document (a type in a root type is at depth 1). A chain whose parent is nowhere yet counts from that parent.
+    /// </summary>
+    public int TypeNestingWith(IEnumerable<DecodedUpdate> updates)
+    {
+        var structs = updates.SelectMany(u => u.Structs);
+        if (Store.PendingStructs is { } pending)
+        {
+            structs = structs.Concat(Updates.Decode(pending.Update, UpdateFormat.V2).Structs);
+        }
+
+        return TypeNestingCalc.Of(structs, (id, parentLink) =>
+        {
+            if (id.Clock >= Store.GetState(id.Client) || Store.Find(id) is not Item item)
+            {
+                return null;
+            }
+
+            return parentLink ? (item.Content as ContentType)?.Type?.Depth : (item.Parent as AbstractType)?.Depth;
+        });
+    }
+
     /// <summary>The document's state as an update, optionally only what a peer with <paramref name="stateVector"/> lacks.</summary>
     public byte[] EncodeStateAsUpdate(byte[]? stateVector = null, UpdateFormat format = UpdateFormat.V1) =>
         DocEncoding.EncodeStateAsUpdate(this, stateVector, format);

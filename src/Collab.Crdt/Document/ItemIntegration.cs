@@ -227,6 +227,16 @@ public sealed partial class Item
             return;
         }
 
+        MarkDeletedIn(transaction);
+        Content.Delete(transaction);
+    }
+
+    /// <summary>
+    /// Deletes this item but not its content: the parent's length, the deleted flag, the transaction's delete set
+    /// and changed types. <see cref="ContentType"/> deletes a nested type's items with it, without recursion.
+    /// </summary>
+    internal void MarkDeletedIn(Transaction transaction)
+    {
         var parent = ParentType;
         if (Countable && ParentSub is null)
         {
@@ -236,7 +246,6 @@ public sealed partial class Item
         MarkDeleted();
         transaction.DeleteSet.Add(Id.Client, Id.Clock, Length);
         transaction.AddChangedType(parent, ParentSub);
-        Content.Delete(transaction);
     }
 
     internal void Gc(StructStore store, bool parentGcd)

@@ -144,6 +144,7 @@ public static class DocRestore
 
     private static bool SameValue(object? a, object? b)
     {
+        NestingGuard.EnsureStack();
         if (a is AbstractType ta && b is AbstractType tb)
         {
             return ta.GetType() == tb.GetType()
@@ -193,6 +194,7 @@ public static class DocRestore
     /// <summary>A new, unintegrated type with the same content (nested types copied too).</summary>
     public static AbstractType DeepCopy(AbstractType type)
     {
+        NestingGuard.EnsureStack();
         object? Copy(object? v) => v is AbstractType t ? DeepCopy(t) : v;
         switch (type)
         {

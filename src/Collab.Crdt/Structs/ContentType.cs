@@ -56,14 +56,38 @@ public sealed class ContentType : Content
         Type.Integrate(transaction.Doc, item);
     }
 
+    // Deleting and collecting a type walk its nested types with an explicit stack: a document may nest types
+    // deeper than the thread's stack would allow recursion (one update can nest tens of thousands of levels).
+
+    /// <summary>
+    /// Deletes every item of the type and, depth first, of the types nested in it, in the order a recursive walk
+    /// would: a nested type's items (list, then map) before the next sibling, and a type leaves the transaction's
+    /// changed types only after its own items were deleted.
+    /// </summary>
     internal override void Delete(Transaction transaction)
     {
-        var type = Type!;
-        for (var item = type.Start; item is not null; item = item.Right)
+        var stack = new Stack<ChildWalk>();
+        stack.Push(new ChildWalk(Type!));
+        while (stack.TryPeek(out var walk))
         {
+            if (!walk.Next(out var item))
+            {
+                stack.Pop();
+                transaction.RemoveChanged(walk.Type);
+                continue;
+            }
+
             if (!item.Deleted)
             {
-                item.Delete(transaction);
+                item.MarkDeletedIn(transaction);
+                if (item.Content is ContentType { Type: { } nested })
+                {
+                    stack.Push(new ChildWalk(nested));
+                }
+                else
+                {
+                    item.Content.Delete(transaction);
+                }
             }
             else if (item.Id.Clock < transaction.BeforeStateMap.Get(item.Id.Client))
             {
@@ -71,40 +95,83 @@ public sealed class ContentType : Content
                 transaction.MergeStructs.Add(item);
             }
         }
-
-        foreach (var item in type.Map.Values)
-        {
-            if (!item.Deleted)
-            {
-                item.Delete(transaction);
-            }
-            else if (item.Id.Clock < transaction.BeforeStateMap.Get(item.Id.Client))
-            {
-                transaction.MergeStructs.Add(item);
-            }
-        }
-
-        transaction.RemoveChanged(type);
     }
 
+    /// <summary>Replaces every item of the type and of the types nested in it with a <see cref="Crdt.Gc"/>.</summary>
     internal override void Gc(StructStore store)
     {
-        var type = Type!;
-        for (var item = type.Start; item is not null; item = item.Right)
+        // all items first (list items, then every version of each map entry), nested types' items after their own
+        var items = new List<Item>();
+        var types = new List<AbstractType> { Type! };
+        for (int t = 0; t < types.Count; t++)
         {
-            item.Gc(store, parentGcd: true);
-        }
-
-        type.Start = null;
-        foreach (var last in type.Map.Values)
-        {
-            for (var item = last; item is not null; item = item.Left)
+            var type = types[t];
+            for (var item = type.Start; item is not null; item = item.Right)
             {
-                item.Gc(store, parentGcd: true);
+                Collect(item);
+            }
+
+            foreach (var last in type.Map.Values)
+            {
+                for (var item = last; item is not null; item = item.Left)
+                {
+                    Collect(item);
+                }
             }
         }
 
-        type.Map.Clear();
+        foreach (var item in items)
+        {
+            if (item.Content is not ContentType)
+            {
+                item.Content.Gc(store);
+            }
+
+            store.ReplaceStruct(item, new Gc(item.Id, item.Length));
+        }
+
+        foreach (var type in types)
+        {
+            type.Start = null;
+            type.Map.Clear();
+        }
+
+        void Collect(Item item)
+        {
+            items.Add(item);
+            if (item.Content is ContentType { Type: { } nested })
+            {
+                types.Add(nested);
+            }
+        }
+    }
+
+    /// <summary>One type's items, list first then map, as a stack frame of <see cref="Delete"/>.</summary>
+    private sealed class ChildWalk(AbstractType type)
+    {
+        private Item? _nextInList = type.Start;
+        private Dictionary<string, Item>.ValueCollection.Enumerator _map = type.Map.Values.GetEnumerator();
+
+        public AbstractType Type { get; } = type;
+
+        public bool Next(out Item item)
+        {
+            if (_nextInList is { } listItem)
+            {
+                _nextInList = listItem.Right;
+                item = listItem;
+                return true;
+            }
+
+            if (_map.MoveNext())
+            {
+                item = _map.Current;
+                return true;
+            }
+
+            item = null!;
+            return false;
+        }
     }
 
     internal override void Write(UpdateEncoder encoder, long offset)

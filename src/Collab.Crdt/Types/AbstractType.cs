@@ -27,6 +27,9 @@ public class AbstractType
     /// <summary>The number of countable, undeleted list elements.</summary>
     internal long LengthValue;
 
+    /// <summary>How deeply the type is nested: 0 for a root type, its parent's depth plus one for a nested type.</summary>
+    internal int Depth;
+
     internal List<ArraySearchMarker>? SearchMarkers;
 
     internal virtual TypeRef TypeRef => throw new InvalidOperationException("A placeholder root type has no kind; get it with Doc.Get<T>.");
@@ -60,6 +63,7 @@ public class AbstractType
 
         Doc = doc;
         Item = item;
+        Depth = item?.Parent is AbstractType parent ? parent.Depth + 1 : 0;
     }
 
     /// <summary>Becomes the concrete type for a placeholder root (yjs <c>doc.get</c> with a new constructor).</summary>
@@ -459,5 +463,14 @@ public class AbstractType
         }
     }
 
-    internal static object? ValueToJson(object? v) => v is AbstractType t ? t.ToJson() : v;
+    internal static object? ValueToJson(object? v)
+    {
+        if (v is not AbstractType t)
+        {
+            return v;
+        }
+
+        NestingGuard.EnsureStack();
+        return t.ToJson();
+    }
 }

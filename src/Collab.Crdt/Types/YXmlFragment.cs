@@ -62,6 +62,7 @@ public class YXmlFragment : AbstractType
     /// <summary>The children as XML, concatenated (yjs <c>toString</c>).</summary>
     public override string ToString()
     {
+        NestingGuard.EnsureStack();
         var sb = new StringBuilder();
         foreach (var child in ToArray())
         {

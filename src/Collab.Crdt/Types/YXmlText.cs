@@ -14,6 +14,7 @@ public sealed class YXmlText : YText
             return base.ToString();
         }
 
+        NestingGuard.EnsureStack();
         var sb = new StringBuilder();
         foreach (var op in ToDelta())
         {

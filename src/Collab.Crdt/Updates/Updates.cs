@@ -49,4 +49,10 @@ public sealed class DecodedUpdate(IReadOnlyList<AbstractStruct> structs, DeleteS
 {
     public IReadOnlyList<AbstractStruct> Structs { get; } = structs;
     public DeleteSet DeleteSet { get; } = deleteSet;
+
+    /// <summary>
+    /// How deeply the update's own items nest shared types: 1 for a type in a root, 2 for a type in that type, and so
+    /// on; a chain of types under an item the update does not hold counts from 1. 0 when it holds no type.
+    /// </summary>
+    public int TypeNesting => TypeNestingCalc.Of(Structs);
 }

@@ -43,6 +43,8 @@ public static class JsJson
             ThrowHelper.Invalid(YjsFormatError.LimitExceeded, "A value is nested too deeply to stringify.");
         }
 
+        NestingGuard.EnsureStack();
+
         switch (value)
         {
             case null:

@@ -99,8 +99,8 @@ internal static class DocumentEndpoints
             return ApiProblems.DocumentNotFound(key);
         }
 
-        string json = DocJson.Stringify(DocumentReader.ToDoc(state.Update, api), roots);
-        return TypedResults.Text(json, "application/json", Encoding.UTF8);
+        var (json, unrenderable) = DocumentReader.Render(state.Update, api, roots);
+        return unrenderable ?? TypedResults.Text(json!, "application/json", Encoding.UTF8);
     }
 
     public static async Task<IResult> GetUpdateAsync(HttpContext context, [FromServices] ApiContext api, string ws, string doc,
@@ -155,20 +155,27 @@ internal static class DocumentEndpoints
         }
 
         byte[] update;
+        DecodedUpdate decoded;
         try
         {
             // decode everything before anything is stored: a malformed update must not reach the log
             var limits = new DecoderLimits { MaxInputBytes = Math.Max(1, max) };
             update = updateFormat == UpdateFormat.V2 ? Updates.Convert(body, UpdateFormat.V2, UpdateFormat.V1, limits) : body;
-            Updates.Decode(update, UpdateFormat.V1, limits);
+            decoded = Updates.Decode(update, UpdateFormat.V1, limits);
         }
         catch (YjsFormatException e)
         {
             return ApiProblems.BadRequest($"The body is not a valid yjs {(updateFormat == UpdateFormat.V2 ? "v2" : "v1")} update: {e.Message} Nothing was applied.");
         }
 
+        int nesting = decoded.TypeNesting;
+        if (nesting > api.Options.Limits.MaxTypeNesting)
+        {
+            return ApiProblems.Problem(422, "Types nested too deeply", api.Options.Limits.TypeNestingReason(nesting));
+        }
+
         string origin = caller!.Subject is { } sub ? "rest:" + sub : "rest";
-        var request = new HostRequest.ApplyUpdate(update, origin);
+        var request = new HostRequest.ApplyUpdate(update, nesting > 0 ? decoded : null, origin);
         if (!api.Registry.PostRequest(key, request))
         {
             return ShuttingDown();

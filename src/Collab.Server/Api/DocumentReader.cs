@@ -64,4 +64,21 @@ internal static class DocumentReader
         doc.ApplyUpdate(state, UpdateFormat.V1, origin: null, DocumentHost.DecoderLimitsFor(api.Options));
         return doc;
     }
+
+    /// <summary>
+    /// The state rendered as yjs would (<see cref="DocJson"/>), or a 422 problem when the document nests shared types
+    /// too deeply to render (stored before <c>MaxTypeNesting</c> applied, or built across many updates).
+    /// </summary>
+    public static (string? Json, IResult? Problem) Render(byte[] state, ApiContext api, IReadOnlyList<(string Name, TypeRef Kind)>? roots)
+    {
+        var doc = ToDoc(state, api);
+        try
+        {
+            return (DocJson.Stringify(doc, roots), null);
+        }
+        catch (YjsFormatException e) when (e.Reason == YjsFormatError.LimitExceeded)
+        {
+            return (null, ApiProblems.Problem(422, "Cannot render", e.Message + " Read it as a binary update (GET .../update) instead."));
+        }
+    }
 }

@@ -108,7 +108,12 @@ internal static class SnapshotEndpoints
         }
 
         // the content is spliced in as yjs renders it, not re-serialized (key order and number formatting are yjs')
-        string content = DocJson.Stringify(DocumentReader.ToDoc(snapshot.State, api), roots);
+        var (content, unrenderable) = DocumentReader.Render(snapshot.State, api, roots);
+        if (unrenderable is not null)
+        {
+            return unrenderable;
+        }
+
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -129,7 +134,7 @@ internal static class SnapshotEndpoints
             writer.WriteString("createdAt", info.CreatedAt);
             writer.WriteNumber("size", info.Size);
             writer.WritePropertyName("content");
-            writer.WriteRawValue(content, skipInputValidation: true);
+            writer.WriteRawValue(content!, skipInputValidation: true);
             writer.WriteEndObject();
         }
 

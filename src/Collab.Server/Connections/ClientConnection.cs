@@ -322,6 +322,7 @@ internal sealed class ClientConnection
 
         byte[] update = message.Payload.ToArray();
         DeleteSet? onlyDeletes;
+        DecodedUpdate? typed;
         try
         {
             var decoded = Updates.Decode(update, UpdateFormat.V1, _updateLimits);
@@ -331,6 +332,14 @@ internal sealed class ClientConnection
             }
 
             onlyDeletes = decoded.Structs.Count == 0 ? decoded.DeleteSet : null;
+            // counted within the update here; the host counts again from where its types attach in the document
+            int nesting = decoded.TypeNesting;
+            if (nesting > _options.Limits.MaxTypeNesting)
+            {
+                return Violation(CloseCodes.TypeNestingTooDeep, _options.Limits.TypeNestingReason(nesting));
+            }
+
+            typed = nesting > 0 ? decoded : null;
         }
         catch (YjsFormatException e)
         {
@@ -355,7 +364,7 @@ internal sealed class ClientConnection
 
         // an update message is relayed as received; a step 2 is relayed as an update
         byte[] relay = message.SyncType == SyncMessageType.Update ? frame.ToArray() : SyncMessages.EncodeUpdate(update);
-        host.Post(new HostMessage.Update(this, update, relay, onlyDeletes));
+        host.Post(new HostMessage.Update(this, update, relay, onlyDeletes, typed));
         return true;
     }
 

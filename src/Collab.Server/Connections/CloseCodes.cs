@@ -16,6 +16,7 @@ public static class CloseCodes
     public const int UpdateTooLarge = 4414;
     public const int DocumentTooLarge = 4415;
     public const int AwarenessStateTooLarge = 4416;
+    public const int TypeNestingTooDeep = 4417;
     public const int RateLimited = 4429;
     public const int DocumentUnavailable = 4500;
     public const int DocumentFull = 4503;

@@ -22,7 +22,7 @@ internal sealed partial class DocumentHost
         switch (request)
         {
             case HostRequest.ApplyUpdate m:
-                OnUpdate(new HostMessage.Update(m.Origin, m.Payload, m.Completion));
+                OnUpdate(new HostMessage.Update(m.Origin, m.Payload, m.Typed, m.Completion));
                 break;
             case HostRequest.ReadState m:
                 OnReadState(m);
@@ -57,13 +57,19 @@ internal sealed partial class DocumentHost
             // computed on a copy: the live state only ever holds durable updates, so the restore is applied when its append is
             update = SnapshotRestore.Compute(_state!.EncodeSnapshot(), request.Snapshot.State, DecoderLimitsFor(_options));
         }
+        catch (YjsFormatException e) when (e.Reason == YjsFormatError.LimitExceeded)
+        {
+            request.Fail(new DocumentUnavailableException(422, $"Snapshot {request.Snapshot.Info.Id} cannot be restored: {e.Message}"));
+            return;
+        }
         catch (YjsFormatException e)
         {
             request.Fail(new DocumentUnavailableException(500, $"Snapshot {request.Snapshot.Info.Id} holds a state that cannot be decoded: {e.Message}"));
             return;
         }
 
-        OnUpdate(new HostMessage.Update(request.Origin, update, request.Completion));
+        var decoded = Updates.Decode(update, UpdateFormat.V1, DecoderLimitsFor(_options));
+        OnUpdate(new HostMessage.Update(request.Origin, update, decoded.TypeNesting > 0 ? decoded : null, request.Completion));
     }
 
     private void OnDelete(HostRequest.Delete request)

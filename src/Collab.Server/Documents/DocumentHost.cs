@@ -333,21 +333,56 @@ internal sealed partial class DocumentHost
 
         if (size > _options.Limits.MaxDocumentBytes)
         {
-            string reason = $"The update would grow the document to about {size} bytes, over the limit of {_options.Limits.MaxDocumentBytes} (MaxDocumentBytes); it was not applied.";
-            if (message.Connection is null)
-            {
-                message.Completion?.TrySetException(new DocumentUnavailableException(413, reason));
-                return;
-            }
+            Refuse(message, CloseCodes.DocumentTooLarge, 413,
+                $"The update would grow the document to about {size} bytes, over the limit of {_options.Limits.MaxDocumentBytes} (MaxDocumentBytes); it was not applied.");
+            return;
+        }
 
-            ServerLog.ClosingConnection(_logger, message.Connection.Id, Key, CloseCodes.DocumentTooLarge, reason);
-            message.Connection.Close(CloseCodes.DocumentTooLarge, reason);
+        if (message.Typed is { } typed && _state.TypeNestingWith(typed, Unapplied()) is var nesting && nesting > _options.Limits.MaxTypeNesting)
+        {
+            Refuse(message, CloseCodes.TypeNestingTooDeep, 422, _options.Limits.TypeNestingReason(nesting));
             return;
         }
 
         _queued.Add(message);
         _queuedBytes += message.Payload.Length;
         Volatile.Write(ref _queuedCount, _queued.Count);
+    }
+
+    /// <summary>Refuses an update over a limit: closes the sending connection, or fails a REST caller with <paramref name="status"/>.</summary>
+    private void Refuse(HostMessage.Update message, int closeCode, int status, string reason)
+    {
+        if (message.Connection is null)
+        {
+            message.Completion?.TrySetException(new DocumentUnavailableException(status, reason));
+            return;
+        }
+
+        ServerLog.ClosingConnection(_logger, message.Connection.Id, Key, closeCode, reason);
+        message.Connection.Close(closeCode, reason);
+    }
+
+    /// <summary>Accepted updates holding shared types that are not applied to the state yet (queued or being appended).</summary>
+    private IEnumerable<Crdt.DecodedUpdate> Unapplied()
+    {
+        foreach (var append in _inFlight)
+        {
+            foreach (var update in append.Batch)
+            {
+                if (update.Typed is { } typed)
+                {
+                    yield return typed;
+                }
+            }
+        }
+
+        foreach (var update in _queued)
+        {
+            if (update.Typed is { } typed)
+            {
+                yield return typed;
+            }
+        }
     }
 
     /// <summary>

@@ -24,11 +24,12 @@ internal abstract class HostMessage
     }
 
     /// <summary>A validated update (from a step 2 or update message) and the frame that broadcasts it once durable.</summary>
-    public sealed class Update(ClientConnection connection, byte[] update, byte[] frame, Crdt.DeleteSet? onlyDeletes) : HostMessage
+    public sealed class Update(ClientConnection connection, byte[] update, byte[] frame, Crdt.DeleteSet? onlyDeletes, Crdt.DecodedUpdate? typed)
+        : HostMessage
     {
         /// <summary>An update from outside any connection (REST, a restore): <paramref name="completion"/> gets its seq once durable.</summary>
-        public Update(string? origin, byte[] update, TaskCompletionSource<long> completion)
-            : this(null!, update, SyncMessages.EncodeUpdate(update), null)
+        public Update(string? origin, byte[] update, Crdt.DecodedUpdate? typed, TaskCompletionSource<long> completion)
+            : this(null!, update, SyncMessages.EncodeUpdate(update), null, typed)
         {
             ExternalOrigin = origin;
             Completion = completion;
@@ -41,6 +42,9 @@ internal abstract class HostMessage
 
         /// <summary>Set when the update has no structs: its deletions, to drop it if the document has them all.</summary>
         public Crdt.DeleteSet? OnlyDeletes { get; } = onlyDeletes;
+
+        /// <summary>The decoded update when it holds shared types: the host measures their nesting in the document.</summary>
+        public Crdt.DecodedUpdate? Typed { get; } = typed;
 
         public string? ExternalOrigin { get; }
 

@@ -29,4 +29,10 @@ internal interface IDocumentState
     /// deletions changes nothing (the step 2 every reconnecting client sends holds its whole delete set).
     /// </summary>
     bool CoversDeletions(DeleteSet deletes);
+
+    /// <summary>
+    /// How deeply shared types would nest once <paramref name="unapplied"/> (accepted, not yet durable) and then
+    /// <paramref name="update"/> are applied, counted from where their types attach in the document.
+    /// </summary>
+    int TypeNestingWith(DecodedUpdate update, IEnumerable<DecodedUpdate> unapplied);
 }

@@ -57,4 +57,6 @@ internal sealed class LiveDocState : IDocumentState
     }
 
     public bool CoversDeletions(DeleteSet deletes) => _doc.CoversDeletions(deletes);
+
+    public int TypeNestingWith(DecodedUpdate update, IEnumerable<DecodedUpdate> unapplied) => _doc.TypeNestingWith(unapplied.Append(update));
 }

@@ -72,6 +72,9 @@ internal sealed class MergedUpdateState : IDocumentState
         return _merged;
     }
 
+    // counted within the update only: finding where its types attach would decode the whole state for each update
+    public int TypeNestingWith(DecodedUpdate update, IEnumerable<DecodedUpdate> unapplied) => update.TypeNesting;
+
     public bool CoversDeletions(DeleteSet deletes)
     {
         MergePending();

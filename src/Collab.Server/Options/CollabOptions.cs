@@ -63,6 +63,15 @@ public sealed class LimitOptions
     /// <summary>Largest awareness state (its JSON in UTF-8) accepted (close code 4416).</summary>
     public int MaxAwarenessStateBytes { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// Deepest nesting of shared types (a Y.Map in a Y.Array in ...) one update may build (close code 4417). Editors
+    /// nest a few dozen levels; yjs clients recurse through nested types and fail thousands of levels down.
+    /// </summary>
+    public int MaxTypeNesting { get; set; } = 512;
+
+    internal string TypeNestingReason(int nesting) =>
+        $"The update would nest shared types {nesting} levels deep, over {MaxTypeNesting} (MaxTypeNesting); it was not applied.";
+
     /// <summary>Sustained messages per second per connection (close code 4429)...</summary>
     public double MaxMessagesPerSecond { get; set; } = 100;
 

@@ -46,6 +46,58 @@ internal static class TestUpdates
         return w.ToArray();
     }
 
+    /// <summary>
+    /// Client <paramref name="client"/> nests <paramref name="levels"/> maps under key "c" of root map "root", each in the
+    /// one above it; with <paramref name="deleteTop"/> the same update also deletes the outermost.
+    /// </summary>
+    public static byte[] NestedMaps(ulong client, int levels, bool deleteTop = false)
+    {
+        var doc = new Crdt.Doc(new Crdt.DocOptions { ClientId = client, Gc = false });
+        doc.Transact(_ =>
+        {
+            var map = doc.GetMap("root");
+            for (int i = 0; i < levels; i++)
+            {
+                var child = new Crdt.YMap();
+                map.Set("c", child);
+                map = child;
+            }
+
+            if (deleteTop)
+            {
+                doc.GetMap("root").Delete("c");
+            }
+        });
+        return doc.EncodeStateAsUpdate();
+    }
+
+    /// <summary>
+    /// <paramref name="steps"/> updates of client <paramref name="client"/>, each nesting <paramref name="levels"/> more
+    /// maps under the deepest map of the ones before (key "c" of root map "root" first).
+    /// </summary>
+    public static List<byte[]> NestedMapSteps(ulong client, int steps, int levels)
+    {
+        var doc = new Crdt.Doc(new Crdt.DocOptions { ClientId = client, Gc = false });
+        var map = doc.GetMap("root");
+        var updates = new List<byte[]>();
+        for (int s = 0; s < steps; s++)
+        {
+            var before = doc.EncodeStateVector();
+            doc.Transact(_ =>
+            {
+                for (int i = 0; i < levels; i++)
+                {
+                    var child = new Crdt.YMap();
+                    map.Set("c", child);
+                    map = child;
+                }
+            });
+            updates.Add(doc.EncodeStateAsUpdate(before));
+        }
+
+        return updates;
+    }
+
     public static byte[] UpdateFrame(byte[] update) => SyncMessages.EncodeUpdate(update);
 
     public static byte[] AwarenessFrame(ulong client, ulong clock, string json) =>
