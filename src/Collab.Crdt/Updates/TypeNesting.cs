@@ -13,20 +13,19 @@ internal static class TypeNestingCalc
 
     public static int Of(IEnumerable<AbstractStruct> structs, OutsideDepth? outside = null)
     {
+        // most updates hold no type (text, values): answered without allocating
+        if (!structs.Any(s => s is Item { Content: ContentType }))
+        {
+            return 0;
+        }
+
         var items = new List<Item>();
-        bool anyType = false;
         foreach (var s in structs)
         {
             if (s is Item item)
             {
                 items.Add(item);
-                anyType |= item.Content is ContentType;
             }
-        }
-
-        if (!anyType)
-        {
-            return 0;
         }
 
         var byClient = new Dictionary<ulong, List<int>>();
