@@ -55,13 +55,21 @@ for run in "${runs[@]}"; do
 done
 
 echo
-echo "| server | RSS idle | per idle connection (400 in 50 rooms) | per loaded small document (200) |"
-echo "|---|---|---|---|"
+echo "| server | RSS at start | RSS after warm-up | per idle connection (400 in 50 rooms) | per loaded small document (200) |"
+echo "|---|---|---|---|---|"
 for name in "${servers[@]}"; do
   port=$((port + 1))
   start_server "$name" "$port"
   url="ws://127.0.0.1:$port"; [ "$name" = classic ] || url="$url/ws"
   sleep 1
+  cold=$(rss_kb "$server_pid")
+  # warm-up, the same for every server: 100 documents and 400 connections opened and closed first, so that the
+  # deltas below are what a document or a connection holds, not the first use of the code (JIT-compiled code and
+  # the runtime's first heap growth count in RSS: without it a .NET server's first 200 documents cost ~130 KiB each,
+  # the next 1000 ~30 KiB each)
+  node idle.mjs --url "$url" --clients 100 --rooms 100 --prefix warm-docs --hold 1 | grep -q ready
+  node idle.mjs --url "$url" --clients 400 --rooms 50 --prefix warm-conns --hold 1 | grep -q ready
+  sleep 2
   base=$(rss_kb "$server_pid")
   node idle.mjs --url "$url" --clients 200 --rooms 200 --prefix docs --hold 4 | grep -q ready
   sleep 2; docs=$(rss_kb "$server_pid")
@@ -69,6 +77,6 @@ for name in "${servers[@]}"; do
   idle=$!; for _ in $(seq 1 600); do grep -q ready /tmp/idle.$$ 2>/dev/null && break; sleep 0.1; done
   sleep 2; conns=$(rss_kb "$server_pid"); wait "$idle" || true; rm -f /tmp/idle.$$
   # the 200 documents stay loaded (idle unload takes 30 s), so the connection delta is measured on top of them
-  echo "| $name | $((base / 1024)) MiB | $(( (conns - docs) / 400 )) KiB | $(( (docs - base) / 200 )) KiB |"
+  echo "| $name | $((cold / 1024)) MiB | $((base / 1024)) MiB | $(( (conns - docs) / 400 )) KiB | $(( (docs - base) / 200 )) KiB |"
   kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
 done
