@@ -276,7 +276,7 @@ internal sealed class ClientConnection
             }
 
             case MessageType.Sync:
-                return HandleUpdate(host, message, frame);
+                return HandleUpdate(host, message);
 
             case MessageType.Awareness:
             {
@@ -312,7 +312,7 @@ internal sealed class ClientConnection
         }
     }
 
-    private bool HandleUpdate(DocumentHost host, ProtocolMessage message, ReadOnlyMemory<byte> frame)
+    private bool HandleUpdate(DocumentHost host, ProtocolMessage message)
     {
         if (message.Payload.Length > _options.Limits.MaxUpdateBytes)
         {
@@ -362,9 +362,8 @@ internal sealed class ClientConnection
             return true;
         }
 
-        // an update message is relayed as received; a step 2 is relayed as an update
-        byte[] relay = message.SyncType == SyncMessageType.Update ? frame.ToArray() : SyncMessages.EncodeUpdate(update);
-        host.Post(new HostMessage.Update(this, update, relay, onlyDeletes, typed));
+        // relayed as an update message (a step 2 too), once durable
+        host.Post(new HostMessage.Update(this, update, onlyDeletes, typed));
         return true;
     }
 

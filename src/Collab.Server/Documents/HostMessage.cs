@@ -23,13 +23,13 @@ internal abstract class HostMessage
         public byte[] StateVector { get; } = stateVector;
     }
 
-    /// <summary>A validated update (from a step 2 or update message) and the frame that broadcasts it once durable.</summary>
-    public sealed class Update(ClientConnection connection, byte[] update, byte[] frame, Crdt.DeleteSet? onlyDeletes, Crdt.DecodedUpdate? typed)
+    /// <summary>A validated update (from a step 2 or update message), broadcast as an update message once durable.</summary>
+    public sealed class Update(ClientConnection connection, byte[] update, Crdt.DeleteSet? onlyDeletes, Crdt.DecodedUpdate? typed)
         : HostMessage
     {
         /// <summary>An update from outside any connection (REST, a restore): <paramref name="completion"/> gets its seq once durable.</summary>
         public Update(string? origin, byte[] update, Crdt.DecodedUpdate? typed, TaskCompletionSource<long> completion)
-            : this(null!, update, SyncMessages.EncodeUpdate(update), null, typed)
+            : this(null!, update, null, typed)
         {
             ExternalOrigin = origin;
             Completion = completion;
@@ -38,7 +38,13 @@ internal abstract class HostMessage
         /// <summary>The sending connection; null for an update from outside (<see cref="Completion"/> is set then).</summary>
         public ClientConnection? Connection { get; } = connection;
         public byte[] Payload { get; } = update;
-        public byte[] Frame { get; } = frame;
+        private byte[]? _frame;
+
+        /// <summary>
+        /// The update as an update message, encoded when first needed: an update made durable together with others goes
+        /// out merged with them, and most never need a frame of their own.
+        /// </summary>
+        public byte[] Frame => _frame ??= SyncMessages.EncodeUpdate(Payload);
 
         /// <summary>Set when the update has no structs: its deletions, to drop it if the document has them all.</summary>
         public Crdt.DeleteSet? OnlyDeletes { get; } = onlyDeletes;
