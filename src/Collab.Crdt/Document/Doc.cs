@@ -233,6 +233,13 @@ public sealed class Doc
         });
     }
 
+    /// <summary>
+    /// Applies an update decoded before with <see cref="Updates.Decode"/>, as <see cref="ApplyUpdate(byte[], UpdateFormat, object?, DecoderLimits?)"/>
+    /// would apply its bytes, without decoding it again. The decoded structs become part of the document: apply a
+    /// decoded update once, to one document.
+    /// </summary>
+    public void ApplyUpdate(DecodedUpdate update, object? origin = null) => DocEncoding.ApplyDecoded(this, update, origin);
+
     /// <summary>The document's state as an update, optionally only what a peer with <paramref name="stateVector"/> lacks.</summary>
     public byte[] EncodeStateAsUpdate(byte[]? stateVector = null, UpdateFormat format = UpdateFormat.V1) =>
         DocEncoding.EncodeStateAsUpdate(this, stateVector, format);

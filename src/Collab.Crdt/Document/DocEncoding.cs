@@ -148,6 +148,34 @@ internal static class DocEncoding
         doc.Transact(t => ReadUpdate(t, refs, ds), origin, local: false);
     }
 
+    /// <summary>Applies an update decoded before (<see cref="Updates.Decode"/>); its structs become the document's.</summary>
+    public static void ApplyDecoded(Doc doc, DecodedUpdate update, object? origin)
+    {
+        var refs = new Dictionary<ulong, ClientRefs>();
+        foreach (var s in update.Structs)
+        {
+            AddRef(refs, doc, s);
+        }
+
+        doc.Transact(t => ReadUpdate(t, refs, update.DeleteSet), origin, local: false);
+    }
+
+    private static void AddRef(Dictionary<ulong, ClientRefs> refs, Doc doc, AbstractStruct s)
+    {
+        if (!refs.TryGetValue(s.Id.Client, out var cr))
+        {
+            cr = new ClientRefs([]);
+            refs[s.Id.Client] = cr;
+        }
+
+        if (s is Item { Parent: string rootName } item)
+        {
+            item.Parent = doc.GetOrCreateRoot(rootName);
+        }
+
+        cr.Refs.Add(s);
+    }
+
     private sealed class ClientRefs(List<AbstractStruct> refs)
     {
         public List<AbstractStruct> Refs = refs;
@@ -160,18 +188,7 @@ internal static class DocEncoding
         var reader = new LazyStructReader(decoder, filterSkips: false, inputLength);
         for (var s = reader.Curr; s is not null; s = reader.Next())
         {
-            if (!result.TryGetValue(s.Id.Client, out var cr))
-            {
-                cr = new ClientRefs([]);
-                result[s.Id.Client] = cr;
-            }
-
-            if (s is Item { Parent: string rootName } item)
-            {
-                item.Parent = doc.GetOrCreateRoot(rootName);
-            }
-
-            cr.Refs.Add(s);
+            AddRef(result, doc, s);
         }
 
         return result;

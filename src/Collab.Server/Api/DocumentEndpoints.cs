@@ -175,7 +175,7 @@ internal static class DocumentEndpoints
         }
 
         string origin = caller!.Subject is { } sub ? "rest:" + sub : "rest";
-        var request = new HostRequest.ApplyUpdate(update, nesting > 0 ? decoded : null, origin);
+        var request = new HostRequest.ApplyUpdate(update, decoded, nesting > 0, origin);
         if (!api.Registry.PostRequest(key, request))
         {
             return ShuttingDown();

@@ -322,10 +322,11 @@ internal sealed class ClientConnection
 
         byte[] update = message.Payload.ToArray();
         DeleteSet? onlyDeletes;
-        DecodedUpdate? typed;
+        DecodedUpdate decoded;
+        bool hasTypes;
         try
         {
-            var decoded = Updates.Decode(update, UpdateFormat.V1, _updateLimits);
+            decoded = Updates.Decode(update, UpdateFormat.V1, _updateLimits);
             if (decoded.Structs.Count == 0 && decoded.DeleteSet.Clients.Count == 0)
             {
                 return true; // an empty step 2: nothing to store or relay
@@ -339,7 +340,7 @@ internal sealed class ClientConnection
                 return Violation(CloseCodes.TypeNestingTooDeep, _options.Limits.TypeNestingReason(nesting));
             }
 
-            typed = nesting > 0 ? decoded : null;
+            hasTypes = nesting > 0;
         }
         catch (YjsFormatException e)
         {
@@ -363,7 +364,7 @@ internal sealed class ClientConnection
         }
 
         // relayed as an update message (a step 2 too), once durable
-        host.Post(new HostMessage.Update(this, update, onlyDeletes, typed));
+        host.Post(new HostMessage.Update(this, update, onlyDeletes, decoded, hasTypes));
         return true;
     }
 

@@ -22,7 +22,7 @@ internal sealed partial class DocumentHost
         switch (request)
         {
             case HostRequest.ApplyUpdate m:
-                OnUpdate(new HostMessage.Update(m.Origin, m.Payload, m.Typed, m.Completion));
+                OnUpdate(new HostMessage.Update(m.Origin, m.Payload, m.Decoded, m.HasTypes, m.Completion));
                 break;
             case HostRequest.ReadState m:
                 OnReadState(m);
@@ -69,7 +69,7 @@ internal sealed partial class DocumentHost
         }
 
         var decoded = Updates.Decode(update, UpdateFormat.V1, DecoderLimitsFor(_options));
-        OnUpdate(new HostMessage.Update(request.Origin, update, decoded.TypeNesting > 0 ? decoded : null, request.Completion));
+        OnUpdate(new HostMessage.Update(request.Origin, update, decoded, decoded.TypeNesting > 0, request.Completion));
     }
 
     private void OnDelete(HostRequest.Delete request)

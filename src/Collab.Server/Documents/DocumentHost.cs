@@ -552,7 +552,7 @@ internal sealed partial class DocumentHost
             foreach (var update in result.Batch)
             {
                 seq++;
-                _state!.Apply(update.Payload);
+                _state!.Apply(update.Payload, update.TakeDecoded());
                 _logEntries++;
                 _logBytes += update.Payload.Length;
                 update.Completion?.TrySetResult(seq);

@@ -24,12 +24,12 @@ internal abstract class HostMessage
     }
 
     /// <summary>A validated update (from a step 2 or update message), broadcast as an update message once durable.</summary>
-    public sealed class Update(ClientConnection connection, byte[] update, Crdt.DeleteSet? onlyDeletes, Crdt.DecodedUpdate? typed)
+    public sealed class Update(ClientConnection connection, byte[] update, Crdt.DeleteSet? onlyDeletes, Crdt.DecodedUpdate? decoded, bool hasTypes)
         : HostMessage
     {
         /// <summary>An update from outside any connection (REST, a restore): <paramref name="completion"/> gets its seq once durable.</summary>
-        public Update(string? origin, byte[] update, Crdt.DecodedUpdate? typed, TaskCompletionSource<long> completion)
-            : this(null!, update, null, typed)
+        public Update(string? origin, byte[] update, Crdt.DecodedUpdate? decoded, bool hasTypes, TaskCompletionSource<long> completion)
+            : this(null!, update, null, decoded, hasTypes)
         {
             ExternalOrigin = origin;
             Completion = completion;
@@ -49,8 +49,22 @@ internal abstract class HostMessage
         /// <summary>Set when the update has no structs: its deletions, to drop it if the document has them all.</summary>
         public Crdt.DeleteSet? OnlyDeletes { get; } = onlyDeletes;
 
-        /// <summary>The decoded update when it holds shared types: the host measures their nesting in the document.</summary>
-        public Crdt.DecodedUpdate? Typed { get; } = typed;
+        /// <summary>
+        /// The update as validation decoded it, until the state applies it (then null): applied as it is, not decoded
+        /// again. Its structs become the document's.
+        /// </summary>
+        public Crdt.DecodedUpdate? Decoded { get; private set; } = decoded;
+
+        /// <summary>The decoded update while it holds shared types not yet applied: the host measures their nesting.</summary>
+        public Crdt.DecodedUpdate? Typed => hasTypes ? Decoded : null;
+
+        /// <summary>The decoded form, handed to the state that applies it (once).</summary>
+        public Crdt.DecodedUpdate? TakeDecoded()
+        {
+            var decoded = Decoded;
+            Decoded = null;
+            return decoded;
+        }
 
         public string? ExternalOrigin { get; }
 

@@ -13,12 +13,14 @@ internal abstract class HostRequest : HostMessage
     public abstract void Fail(Exception error);
 
     /// <summary>Applies a validated v1 update as if a client sent it: durable, then applied and broadcast; answers its seq.</summary>
-    public sealed class ApplyUpdate(byte[] update, Crdt.DecodedUpdate? typed, string? origin) : HostRequest
+    public sealed class ApplyUpdate(byte[] update, Crdt.DecodedUpdate decoded, bool hasTypes, string? origin) : HostRequest
     {
         public byte[] Payload { get; } = update;
 
-        /// <summary>The decoded update when it holds shared types (see <see cref="HostMessage.Update.Typed"/>).</summary>
-        public Crdt.DecodedUpdate? Typed { get; } = typed;
+        /// <summary>The update as validation decoded it (see <see cref="HostMessage.Update.Decoded"/>).</summary>
+        public Crdt.DecodedUpdate Decoded { get; } = decoded;
+
+        public bool HasTypes { get; } = hasTypes;
         public string? Origin { get; } = origin;
         public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -12,8 +12,11 @@ internal interface IDocumentState
     /// <summary>Bytes of encoded state held (an upper bound of the merged size): what the document size limit counts.</summary>
     long Size { get; }
 
-    /// <summary>Applies an update that is already durable (validated before it was appended).</summary>
-    void Apply(byte[] update);
+    /// <summary>
+    /// Applies an update that is already durable (validated before it was appended); <paramref name="decoded"/>, when
+    /// given, is that validation's result, which a state may apply instead of decoding the bytes again.
+    /// </summary>
+    void Apply(byte[] update, DecodedUpdate? decoded = null);
 
     /// <summary>The state vector to send in the server's sync step 1.</summary>
     byte[] EncodeStateVector();

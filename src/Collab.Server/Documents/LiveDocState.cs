@@ -30,9 +30,17 @@ internal sealed class LiveDocState : IDocumentState
     // An upper bound, refreshed whenever the whole state is encoded: each update adds at most its own size.
     public long Size => _sizeBound;
 
-    public void Apply(byte[] update)
+    public void Apply(byte[] update, DecodedUpdate? decoded = null)
     {
-        _doc.ApplyUpdate(update, UpdateFormat.V1, origin: null, _limits);
+        if (decoded is not null)
+        {
+            _doc.ApplyUpdate(decoded);
+        }
+        else
+        {
+            _doc.ApplyUpdate(update, UpdateFormat.V1, origin: null, _limits);
+        }
+
         _sizeBound += update.Length;
     }
 

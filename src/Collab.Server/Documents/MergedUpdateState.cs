@@ -42,7 +42,7 @@ internal sealed class MergedUpdateState : IDocumentState
     /// <summary>Updates that could not be merged and were left out (expected to stay 0).</summary>
     public int RejectedUpdates { get; private set; }
 
-    public void Apply(byte[] update)
+    public void Apply(byte[] update, DecodedUpdate? decoded = null)
     {
         _pending.Add(update);
         _pendingBytes += update.Length;
