@@ -153,10 +153,7 @@ public sealed class LimitTests
         Assert.Equal(atLimit, (await other.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Update)).Payload.ToArray());
 
         await client.SendAsync(TestUpdates.UpdateFrame(TestUpdates.NestedMaps(4, 9)));
-        var (code, reason) = await client.ExpectCloseAsync();
-        Assert.Equal(CloseCodes.TypeNestingTooDeep, code);
-        Assert.Contains("9 levels", reason);
-        Assert.Contains("MaxTypeNesting", reason);
+        await ExpectNestingRefusedAsync(client, 9);
         Assert.True(server.Logs.Contains(12, "4417"));
         Assert.Equal(atLimit, Assert.Single((await server.Store.PeekAsync(new("l", "nest")))!.Log).Payload);
 
@@ -181,9 +178,7 @@ public sealed class LimitTests
             await client.SendAsync(TestUpdates.UpdateFrame(steps[0]));
             await client.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Update);
             await client.SendAsync(TestUpdates.UpdateFrame(steps[1]));
-            var (code, reason) = await client.ExpectCloseAsync();
-            Assert.Equal(CloseCodes.TypeNestingTooDeep, code);
-            Assert.Contains("10 levels", reason);
+            await ExpectNestingRefusedAsync(client, 10);
         }
 
         await ApiClient.ProblemAsync(await api.PostBytesAsync(ApiClient.DocPath("l", "deeper") + "/update", steps[1]), 422, "MaxTypeNesting");
@@ -196,9 +191,7 @@ public sealed class LimitTests
         {
             await client.SendAsync(TestUpdates.UpdateFrame(inFlight[0]));
             await client.SendAsync(TestUpdates.UpdateFrame(inFlight[1]));
-            var (code, reason) = await client.ExpectCloseAsync();
-            Assert.Equal(CloseCodes.TypeNestingTooDeep, code);
-            Assert.Contains("10 levels", reason);
+            await ExpectNestingRefusedAsync(client, 10);
         }
 
         server.Store.ReleaseAppends();
@@ -211,12 +204,18 @@ public sealed class LimitTests
             await client.SendAsync(TestUpdates.UpdateFrame(pending[1]));
             await client.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Update);
             await client.SendAsync(TestUpdates.UpdateFrame(pending[0]));
-            var (code, reason) = await client.ExpectCloseAsync();
-            Assert.Equal(CloseCodes.TypeNestingTooDeep, code);
-            Assert.Contains("10 levels", reason);
+            await ExpectNestingRefusedAsync(client, 10);
         }
 
         Assert.Equal(pending[1], Assert.Single((await server.Store.PeekAsync(new("l", "pending")))!.Log).Payload);
+    }
+
+    private static async Task ExpectNestingRefusedAsync(RawClient client, int levels)
+    {
+        var (code, reason) = await client.ExpectCloseAsync();
+        Assert.Equal(CloseCodes.TypeNestingTooDeep, code);
+        Assert.Contains($"{levels} levels", reason);
+        Assert.Contains("MaxTypeNesting", reason);
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)

@@ -18,16 +18,7 @@ public sealed class TypeNestingTests
     public void Each_type_inside_a_type_is_one_level_deeper()
     {
         var doc = new Doc(new DocOptions { ClientId = 1 });
-        doc.Transact(_ =>
-        {
-            var map = doc.GetMap("root");
-            for (int i = 0; i < 10; i++)
-            {
-                var child = new YMap();
-                map.Set("c", child);
-                map = child;
-            }
-        });
+        doc.Transact(_ => Nest(doc.GetMap("root"), 10));
         Assert.Equal(10, Updates.Decode(doc.EncodeStateAsUpdate()).TypeNesting);
     }
 
@@ -64,22 +55,12 @@ public sealed class TypeNestingTests
     {
         var doc = new Doc(new DocOptions { ClientId = 1 });
         var map = doc.GetMap("root");
-        for (int i = 0; i < 5; i++)
-        {
-            var child = new YMap();
-            map.Set("c", child);
-            map = child;
-        }
+        map = Nest(map, 5);
 
         var before = doc.EncodeStateVector();
         doc.Transact(_ =>
         {
-            for (int i = 0; i < 3; i++)
-            {
-                var child = new YMap();
-                map.Set("c", child);
-                map = child;
-            }
+            map = Nest(map, 3);
         });
         Assert.Equal(8, Updates.Decode(doc.EncodeStateAsUpdate()).TypeNesting);
         Assert.Equal(3, Updates.Decode(doc.EncodeStateAsUpdate(before)).TypeNesting);
@@ -96,12 +77,7 @@ public sealed class TypeNestingTests
             var before = source.EncodeStateVector();
             source.Transact(_ =>
             {
-                for (int i = 0; i < 4; i++)
-                {
-                    var child = new YMap();
-                    map.Set("c", child);
-                    map = child;
-                }
+                map = Nest(map, 4);
             });
             steps.Add(source.EncodeStateAsUpdate(before));
         }
@@ -115,6 +91,19 @@ public sealed class TypeNestingTests
         Assert.Equal(12, doc.TypeNestingWith([Updates.Decode(steps[1])]));
         // alone, what waits counts from its missing parent
         Assert.Equal(4, doc.TypeNestingWith([]));
+    }
+
+    /// <summary>Nests <paramref name="levels"/> maps under key "c", each in the one before; returns the deepest.</summary>
+    private static YMap Nest(YMap map, int levels)
+    {
+        for (int i = 0; i < levels; i++)
+        {
+            var child = new YMap();
+            map.Set("c", child);
+            map = child;
+        }
+
+        return map;
     }
 
     [Fact]
