@@ -197,17 +197,18 @@ public sealed class LimitTests
         server.Store.ReleaseAppends();
         await WaitUntilAsync(async () => (await server.Store.PeekAsync(new("l", "held")))?.Log.Count == 1);
 
-        // waiting for a parent that arrives later (pending): the chain counts from the parent once it comes
+        // a chain waiting for its parent (pending) is not counted when the parent comes: the parent's sender may be
+        // someone else, who must not be refused for it (README: the limit's known gap; the engine takes any depth)
         var pending = TestUpdates.NestedMapSteps(5, 2, 5);
         await using (var client = await RawClient.ConnectAndSyncAsync(server.DocumentUri("l/pending")))
         {
             await client.SendAsync(TestUpdates.UpdateFrame(pending[1]));
             await client.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Update);
             await client.SendAsync(TestUpdates.UpdateFrame(pending[0]));
-            await ExpectNestingRefusedAsync(client, 10);
+            await client.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Update);
         }
 
-        Assert.Equal(pending[1], Assert.Single((await server.Store.PeekAsync(new("l", "pending")))!.Log).Payload);
+        Assert.Equal(2, (await server.Store.PeekAsync(new("l", "pending")))!.Log.Count);
     }
 
     private static async Task ExpectNestingRefusedAsync(RawClient client, int levels)

@@ -211,17 +211,14 @@ public sealed class Doc
 
     /// <summary>
     /// How deeply shared types would nest once <paramref name="updates"/> are applied: the deepest type among their
-    /// items and the items waiting for a missing parent (pending structs), each counted from where it attaches in this
-    /// document (a type in a root type is at depth 1). A chain whose parent is nowhere yet counts from that parent.
+    /// items, each counted from where it attaches in this document (a type in a root type is at depth 1). Items waiting
+    /// for missing structs (pending) are not counted: a chain whose parent is nowhere yet counts from that parent, and
+    /// is not counted again when a later update lets it in (that update may be someone else's, which must not be
+    /// refused for structs it did not write).
     /// </summary>
-    public int TypeNestingWith(IEnumerable<DecodedUpdate> updates)
+    public int TypeNestingWith(IReadOnlyList<DecodedUpdate> updates)
     {
         var structs = updates.SelectMany(u => u.Structs);
-        if (Store.PendingStructs is { } pending)
-        {
-            structs = structs.Concat(Updates.Decode(pending.Update, UpdateFormat.V2).Structs);
-        }
-
         return TypeNestingCalc.Of(structs, (id, parentLink) =>
         {
             if (id.Clock >= Store.GetState(id.Client) || Store.Find(id) is not Item item)

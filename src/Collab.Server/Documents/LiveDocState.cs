@@ -66,5 +66,5 @@ internal sealed class LiveDocState : IDocumentState
 
     public bool CoversDeletions(DeleteSet deletes) => _doc.CoversDeletions(deletes);
 
-    public int TypeNestingWith(DecodedUpdate update, IEnumerable<DecodedUpdate> unapplied) => _doc.TypeNestingWith(unapplied.Append(update));
+    public int TypeNestingWith(DecodedUpdate update, IEnumerable<DecodedUpdate> unapplied) => _doc.TypeNestingWith([.. unapplied, update]);
 }
