@@ -63,6 +63,18 @@ public sealed class YWebsocketClientTests
     }
 
     [Fact]
+    public async Task Types_nested_past_MaxTypeNesting_close_the_writer_for_good_and_the_document_keeps_working()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Collab:Limits:MaxTypeNesting"] = "16" });
+        var result = await NodeScenario.RunAsync("nesting", new { url = server.WsUrl, room = "ws1/nesting", limit = 16 });
+        Assert.Equal(4417, result.GetProperty("closed").GetProperty("code").GetInt32());
+        Assert.Contains("17 levels", result.GetProperty("closed").GetProperty("reason").GetString());
+        Assert.False(result.GetProperty("writerConnected").GetBoolean());
+        Assert.Equal(["after", "ok"], result.GetProperty("keys").EnumerateArray().Select(k => k.GetString()!).ToArray());
+        Assert.Equal(16, result.GetProperty("okDepth").GetInt32());
+    }
+
+    [Fact]
     public async Task Read_only_token_receives_everything_but_cannot_change_the_document()
     {
         await using var server = await TestServer.StartAsync(TestTokens.AuthSettings());

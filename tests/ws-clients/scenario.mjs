@@ -181,6 +181,41 @@ const scenarios = {
   },
 
   // a read-only token receives everything; its writes are refused with permission denied and never applied
+  // a writer nests maps up to args.limit (relayed), then one level deeper in one transaction: the server closes it
+  // with 4417, the provider stops (4400-4499 are permanent for y-websocket) and the others keep working
+  async nesting () {
+    const w = client('w')
+    const o = client('o')
+    await Promise.all([synced(w), synced(o)])
+    const nest = (key, levels) => w.doc.transact(() => {
+      let map = w.doc.getMap('m')
+      for (let i = 0; i < levels; i++) {
+        const child = new Y.Map()
+        map.set(key, child)
+        map = child
+      }
+    })
+    nest('ok', args.limit)
+    await waitFor(() => o.doc.getMap('m').has('ok'), 'the chain at the limit to reach the other client')
+    let closed = null
+    w.provider.on('closed', (event) => { closed = event })
+    nest('deep', args.limit + 1)
+    await waitFor(() => closed !== null, 'the server to close the writer for good')
+    await new Promise((resolve) => setTimeout(resolve, 700)) // long past the 300 ms backoff: it must not reconnect
+    o.doc.getMap('m').set('after', 1)
+    const v = client('v')
+    await synced(v)
+    await waitFor(() => v.doc.getMap('m').has('after'), 'a new client to see the later edit')
+    let depth = 0
+    for (let m = v.doc.getMap('m').get('ok'); m instanceof Y.Map; m = m.get('ok')) depth++
+    return {
+      closed,
+      writerConnected: w.provider.wsconnected || w.provider.wsconnecting,
+      keys: [...v.doc.getMap('m').keys()].sort(),
+      okDepth: depth
+    }
+  },
+
   async readonly () {
     const w = client('w', { token: args.writeToken })
     const r = client('r', { token: args.readToken })
