@@ -151,6 +151,12 @@ internal static class DocEncoding
     /// <summary>Applies an update decoded before (<see cref="Updates.Decode"/>); its structs become the document's.</summary>
     public static void ApplyDecoded(Doc doc, DecodedUpdate update, object? origin)
     {
+        if (update.Applied)
+        {
+            throw new InvalidOperationException("This decoded update was applied already: its structs belong to that document. Decode the bytes again to apply them elsewhere.");
+        }
+
+        update.Applied = true;
         var refs = new Dictionary<ulong, ClientRefs>();
         foreach (var s in update.Structs)
         {

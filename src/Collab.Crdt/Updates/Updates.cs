@@ -55,4 +55,7 @@ public sealed class DecodedUpdate(IReadOnlyList<AbstractStruct> structs, DeleteS
     /// on; a chain of types under an item the update does not hold counts from 1. 0 when it holds no type.
     /// </summary>
     public int TypeNesting => TypeNestingCalc.Of(Structs);
+
+    /// <summary>Set when a document applied the structs (they are its items now): a second apply is refused.</summary>
+    internal bool Applied { get; set; }
 }

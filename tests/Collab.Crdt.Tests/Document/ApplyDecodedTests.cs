@@ -56,6 +56,18 @@ public sealed class ApplyDecodedTests
         }
     }
 
+    [Fact]
+    public void A_decoded_update_is_applied_once()
+    {
+        var source = new Doc(new DocOptions { ClientId = 1 });
+        source.GetText("t").Insert(0, "hello");
+        var decoded = Updates.Decode(source.EncodeStateAsUpdate());
+        var doc = new Doc(new DocOptions { ClientId = 2 });
+        doc.ApplyUpdate(decoded);
+        Assert.Throws<InvalidOperationException>(() => new Doc().ApplyUpdate(decoded));
+        Assert.Equal("hello", doc.GetText("t").ToString());
+    }
+
     private static void Edit(Doc doc, Random random)
     {
         var text = doc.GetText("t");
