@@ -66,6 +66,12 @@ public sealed class ContentType : Content
     /// </summary>
     internal override void Delete(Transaction transaction)
     {
+        if (Type!.Start is null && Type.Map.Count == 0)
+        {
+            transaction.RemoveChanged(Type); // an empty type (the common leaf): nothing to walk
+            return;
+        }
+
         var stack = new Stack<ChildWalk>();
         stack.Push(new ChildWalk(Type!));
         while (stack.TryPeek(out var walk))
@@ -100,6 +106,11 @@ public sealed class ContentType : Content
     /// <summary>Replaces every item of the type and of the types nested in it with a <see cref="Crdt.Gc"/>.</summary>
     internal override void Gc(StructStore store)
     {
+        if (Type!.Start is null && Type.Map.Count == 0)
+        {
+            return;
+        }
+
         // all items first (list items, then every version of each map entry), nested types' items after their own
         var items = new List<Item>();
         var types = new List<AbstractType> { Type! };

@@ -11,10 +11,12 @@ internal static class TypeNestingCalc
     /// <summary>The depth of the type holding the item with <c>id</c> (<c>parentLink</c>: of the type the item holds); null if unknown.</summary>
     public delegate int? OutsideDepth(Id id, bool parentLink);
 
+    public static bool AnyType(IEnumerable<AbstractStruct> structs) => structs.Any(s => s is Item { Content: ContentType });
+
     public static int Of(IEnumerable<AbstractStruct> structs, OutsideDepth? outside = null)
     {
         // most updates hold no type (text, values): answered without allocating
-        if (!structs.Any(s => s is Item { Content: ContentType }))
+        if (!AnyType(structs))
         {
             return 0;
         }

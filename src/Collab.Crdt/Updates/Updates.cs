@@ -56,6 +56,9 @@ public sealed class DecodedUpdate(IReadOnlyList<AbstractStruct> structs, DeleteS
     /// </summary>
     public int TypeNesting => TypeNestingCalc.Of(Structs);
 
+    /// <summary>Whether the update creates any shared type (what <see cref="TypeNesting"/> counts).</summary>
+    public bool HasTypes => TypeNestingCalc.AnyType(Structs);
+
     /// <summary>Set when a document applied the structs (they are its items now): a second apply is refused.</summary>
     internal bool Applied { get; set; }
 }

@@ -168,14 +168,8 @@ internal static class DocumentEndpoints
             return ApiProblems.BadRequest($"The body is not a valid yjs {(updateFormat == UpdateFormat.V2 ? "v2" : "v1")} update: {e.Message} Nothing was applied.");
         }
 
-        int nesting = decoded.TypeNesting;
-        if (nesting > api.Options.Limits.MaxTypeNesting)
-        {
-            return ApiProblems.Problem(422, "Types nested too deeply", api.Options.Limits.TypeNestingReason(nesting));
-        }
-
         string origin = caller!.Subject is { } sub ? "rest:" + sub : "rest";
-        var request = new HostRequest.ApplyUpdate(update, decoded, nesting > 0, origin);
+        var request = new HostRequest.ApplyUpdate(update, decoded, decoded.HasTypes, origin);
         if (!api.Registry.PostRequest(key, request))
         {
             return ShuttingDown();

@@ -333,14 +333,7 @@ internal sealed class ClientConnection
             }
 
             onlyDeletes = decoded.Structs.Count == 0 ? decoded.DeleteSet : null;
-            // counted within the update here; the host counts again from where its types attach in the document
-            int nesting = decoded.TypeNesting;
-            if (nesting > _options.Limits.MaxTypeNesting)
-            {
-                return Violation(CloseCodes.TypeNestingTooDeep, _options.Limits.TypeNestingReason(nesting));
-            }
-
-            hasTypes = nesting > 0;
+            hasTypes = decoded.HasTypes; // their nesting is measured by the host, from where they attach (MaxTypeNesting)
         }
         catch (YjsFormatException e)
         {

@@ -69,7 +69,7 @@ internal sealed partial class DocumentHost
         }
 
         var decoded = Updates.Decode(update, UpdateFormat.V1, DecoderLimitsFor(_options));
-        OnUpdate(new HostMessage.Update(request.Origin, update, decoded, decoded.TypeNesting > 0, request.Completion));
+        OnUpdate(new HostMessage.Update(request.Origin, update, decoded, decoded.HasTypes, request.Completion));
     }
 
     private void OnDelete(HostRequest.Delete request)

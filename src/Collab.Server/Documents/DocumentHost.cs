@@ -340,7 +340,8 @@ internal sealed partial class DocumentHost
 
         if (message.Typed is { } typed && _state.TypeNestingWith(typed, Unapplied()) is var nesting && nesting > _options.Limits.MaxTypeNesting)
         {
-            Refuse(message, CloseCodes.TypeNestingTooDeep, 422, _options.Limits.TypeNestingReason(nesting));
+            Refuse(message, CloseCodes.TypeNestingTooDeep, 422,
+                $"The update would nest shared types {nesting} levels deep, over {_options.Limits.MaxTypeNesting} (MaxTypeNesting); it was not applied.");
             return;
         }
 

@@ -69,9 +69,6 @@ public sealed class LimitOptions
     /// </summary>
     public int MaxTypeNesting { get; set; } = 512;
 
-    internal string TypeNestingReason(int nesting) =>
-        $"The update would nest shared types {nesting} levels deep, over {MaxTypeNesting} (MaxTypeNesting); it was not applied.";
-
     /// <summary>Sustained messages per second per connection (close code 4429)...</summary>
     public double MaxMessagesPerSecond { get; set; } = 100;
 
