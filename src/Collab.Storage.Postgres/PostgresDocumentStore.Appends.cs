@@ -36,12 +36,17 @@ public sealed partial class PostgresDocumentStore
     // Called by DisposeAsync: appends queued before it are written first.
     private Task StopAppendLoopAsync() => _appendQueue.StopAsync();
 
-    private async Task WriteAppendsAsync(List<PendingAppend> batch)
+    // Runs on the group-commit thread (the queue's blocking writer), with Npgsql's synchronous calls: the thread sleeps
+    // in the socket read and PostgreSQL's answer wakes it directly, and the appends it completes continue from the
+    // thread pool's global queue in arrival order. Awaited on the pool instead, the answer came back through a
+    // pool work item, and the appends completed there queued their continuations on that worker's local queue,
+    // which it runs newest first.
+    private Task WriteAppends(List<PendingAppend> batch)
     {
         if (batch.Count == 1)
         {
-            await WriteAloneAsync(batch[0]).ConfigureAwait(false);
-            return;
+            WriteAlone(batch[0]);
+            return Task.CompletedTask;
         }
 
         var ordered = batch.OrderBy(p => p.Key.Workspace, StringComparer.Ordinal).ThenBy(p => p.Key.Document, StringComparer.Ordinal).ToList();
@@ -51,30 +56,31 @@ public sealed partial class PostgresDocumentStore
         {
             ((IStoreHooks)this).Fault?.Invoke(FaultPoints.AppendBeforeCommit);
             sent = true;
-            seqs = await ExecuteAppendsAsync(ordered).ConfigureAwait(false);
+            seqs = ExecuteAppends(ordered);
         }
         catch (Exception e) when (!sent || RolledBack(e))
         {
             // nothing of the group was kept: each append alone, so one bad append fails only its caller
-            foreach (var p in ordered) await WriteAloneAsync(p).ConfigureAwait(false);
-            return;
+            foreach (var p in ordered) WriteAlone(p);
+            return Task.CompletedTask;
         }
         catch (Exception e)
         {
             foreach (var p in ordered) p.Done.TrySetException(e);
-            return;
+            return Task.CompletedTask;
         }
 
         Interlocked.Increment(ref SharedAppendTransactions);
         for (var i = 0; i < ordered.Count; i++) ordered[i].Done.TrySetResult(seqs[i]);
+        return Task.CompletedTask;
     }
 
-    private async Task WriteAloneAsync(PendingAppend p)
+    private void WriteAlone(PendingAppend p)
     {
         try
         {
             ((IStoreHooks)this).Fault?.Invoke(FaultPoints.AppendBeforeCommit);
-            p.Done.TrySetResult((await ExecuteAppendsAsync([p]).ConfigureAwait(false))[0]);
+            p.Done.TrySetResult(ExecuteAppends([p])[0]);
         }
         catch (Exception e)
         {
@@ -88,20 +94,27 @@ public sealed partial class PostgresDocumentStore
 
     // One round trip: the statement for all the appends (in the order given, which keeps one document's appends in
     // their order) and its rows, one per document: the document's position in the statement and its new last seq.
-    private async Task<long[]> ExecuteAppendsAsync(IReadOnlyList<PendingAppend> appends)
+    private long[] ExecuteAppends(IReadOnlyList<PendingAppend> appends)
     {
         var statement = new GroupAppend(appends);
-        return await RunAsync(async (c, ct) =>
+        try
         {
-            await using var cmd = statement.Command(c);
-            await cmd.PrepareAsync(ct).ConfigureAwait(false); // once per pooled connection; later calls send nothing
+            // once, at the first append; on this thread of its own, blocking on it holds no pool worker
+            if (!_migrated) MigrateAsync().GetAwaiter().GetResult();
+            using var c = _dataSource.OpenConnection();
+            using var cmd = statement.Command(c);
+            cmd.Prepare(); // once per pooled connection; later calls send nothing
             var lastSeqs = new long[statement.Documents];
-            await using (var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
+            using (var r = cmd.ExecuteReader())
             {
-                while (await r.ReadAsync(ct).ConfigureAwait(false)) lastSeqs[r.GetInt32(0) - 1] = r.GetInt64(1);
+                while (r.Read()) lastSeqs[r.GetInt32(0) - 1] = r.GetInt64(1);
             }
             return statement.SeqsOf(lastSeqs);
-        }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (NpgsqlException e)
+        {
+            throw PostgresErrors.Translate(e, _settings);
+        }
     }
 
     /// <summary>

@@ -112,12 +112,25 @@ public sealed partial class PostgresDocumentStore
     public Task<bool> DeleteAsync(DocumentKey key, CancellationToken ct = default)
     {
         StoreGuard.Key(key);
-        // The log and snapshots go with the row (ON DELETE CASCADE), in this one statement.
+        // The row first: deleting it waits for an append that holds it, and an append arriving later waits for this
+        // transaction and then creates a new row (a new id). The log and the history have no foreign key (migration 4):
+        // they go in a second statement, whose snapshot is taken after the row was deleted, so it sees every log row
+        // an append wrote under that id. The snapshots go with the row (ON DELETE CASCADE).
         return RunAsync(async (c, ct) =>
         {
-            await using var cmd = new NpgsqlCommand("DELETE FROM documents WHERE workspace = @w AND name = @n", c);
-            AddKey(cmd, key);
-            return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+            await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+            long? id;
+            await using (var row = new NpgsqlCommand("DELETE FROM documents WHERE workspace = @w AND name = @n RETURNING id", c, tx))
+            {
+                AddKey(row, key);
+                id = (long?)await row.ExecuteScalarAsync(ct).ConfigureAwait(false);
+            }
+            if (id is null) return false;
+
+            await Exec(c, "DELETE FROM document_updates WHERE document_id = @id; DELETE FROM document_history WHERE document_id = @id", ct,
+                new NpgsqlParameter<long>("id", id.Value)).ConfigureAwait(false);
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+            return true;
         }, ct);
     }
 

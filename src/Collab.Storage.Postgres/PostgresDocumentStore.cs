@@ -20,7 +20,7 @@ public sealed partial class PostgresDocumentStore : IDocumentStore, IDocumentCat
     {
         _settings = settings;
         _schema = schema;
-        _appendQueue = new GroupCommitQueue(WriteAppendsAsync, MaxAppendsPerTransaction, MaxBytesPerTransaction);
+        _appendQueue = new GroupCommitQueue(WriteAppends, MaxAppendsPerTransaction, MaxBytesPerTransaction, blockingWriter: true);
         _dataSource = NpgsqlDataSource.Create(settings);
     }
 

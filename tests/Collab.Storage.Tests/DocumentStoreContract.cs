@@ -322,6 +322,30 @@ public abstract partial class DocumentStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Delete_leaves_no_row_of_the_document_behind_even_with_appends_racing_it()
+    {
+        await Store.AppendAsync(Doc, Batch(1, 4));
+        await Store.CompactAsync(Doc, Snapshot([1, 2]), upToSeq: 2); // a snapshot and history rows too
+        var appender = Task.Run(async () =>
+        {
+            for (var i = 0; i < 300; i++) await Store.AppendAsync(Doc, [Update(100 + i)]);
+        });
+        var deleted = 0;
+        while (!appender.IsCompleted)
+        {
+            if (await Store.DeleteAsync(Doc)) deleted++;
+            await Task.Yield();
+        }
+        await appender;
+        await Store.DeleteAsync(Doc);
+
+        Assert.True(deleted > 1, $"no delete raced the appends ({deleted})");
+        Assert.Null(await Store.LoadAsync(Doc));
+        foreach (var table in new[] { "document_updates", "document_history", "document_snapshots" })
+            Assert.Equal(0, await CountAsync($"SELECT count(*) FROM {table} WHERE document_id NOT IN (SELECT id FROM documents)"));
+    }
+
+    [Fact]
     public async Task Migrations_are_idempotent_when_run_twice_and_by_another_instance()
     {
         await Store.AppendAsync(Doc, Batch(1, 2));

@@ -2,7 +2,8 @@ namespace Collab.Storage.Postgres.Schema;
 
 /// <summary>
 /// The append-only update log: one row per accepted update, keyed by (document, seq). Rows are only ever
-/// inserted, and deleted by the compaction that folds them into a snapshot (or with their document).
+/// inserted, and deleted by the compaction that folds them into a snapshot (or with their document; since migration 4
+/// without a foreign key, <see cref="LogWithoutForeignKeys"/>).
 /// </summary>
 internal static class DocumentUpdatesTable
 {

@@ -9,6 +9,7 @@ internal static class PostgresMigrations
             DocumentsTable.Create + DocumentUpdatesTable.Create + DocumentSnapshotsTable.Create),
         new(2, "document_history", DocumentHistoryTable.Create + DocumentHistoryTable.Backfill),
         new(3, "document_history written by compaction", HistoryAtCompaction.Migrate),
+        new(4, "document_updates and document_history without foreign keys", LogWithoutForeignKeys.Migrate),
     ];
 
     public static int Latest => All[^1].Version;
