@@ -50,64 +50,85 @@ public sealed partial class PostgresDocumentStore
         return await QueueAppendAsync(key, updates, ct).ConfigureAwait(false);
     }
 
+    // One round trip: a batch without an explicit transaction runs as one implicit transaction (Npgsql sends a single
+    // Sync after its last statement, so an error anywhere rolls all of it back), and under READ COMMITTED each of its
+    // statements reads what was committed when it starts.
+    //
+    // The document's row is what every group commit that includes the document locks (to claim seqs), and a group
+    // commit waits for whoever holds it, stalling the appends of every other document in the group. So the compaction
+    // does its work without that lock: an advisory lock keeps compactions of one document apart, a KEY SHARE lock on
+    // the row keeps it from being deleted (appends do not conflict with it), and only the last two statements lock the
+    // row for update, to move the mark and recount the size with every append committed so far in view; the group
+    // commit waits for those and the commit only. Measured with the store alone (50 documents × 160 appends/s, a
+    // compaction per 1000 entries, one at a time): append p99 11–12 ms when the compaction held the row throughout
+    // (2.3–2.8 ms with no compaction at all).
+    //
+    // The other statements act only while the row's versions allow the compaction (compacted_seq moves only under the
+    // advisory lock and last_seq only grows, so they all agree): replace the compaction snapshot, move the covered
+    // entries' metadata from the log to the history. As with appends, the fault point "before commit" is before the
+    // batch is sent: there is no later point at which the transaction is open and the client holds it.
     public async Task CompactAsync(DocumentKey key, byte[] snapshot, long upToSeq, CancellationToken ct = default)
     {
         StoreGuard.Key(key);
         StoreGuard.Compaction(snapshot, upToSeq);
         await RunAsync(async (c, ct) =>
         {
-            await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
-            long documentId, lastSeq, compactedSeq;
-            await using (var find = new NpgsqlCommand(
-                "SELECT id, last_seq, compacted_seq FROM documents WHERE workspace = @w AND name = @n FOR UPDATE", c, tx))
-            {
-                AddKey(find, key);
-                await using var r = await find.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                if (!await r.ReadAsync(ct).ConfigureAwait(false)) throw StoreErrors.NotFound(key);
-                (documentId, lastSeq, compactedSeq) = (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2));
-            }
-            if (upToSeq > lastSeq) throw StoreErrors.CompactionPastEnd(key, upToSeq, lastSeq);
-            if (upToSeq <= compactedSeq) return 0; // stale or repeated: the stored snapshot already covers it
-
-            // The rest in one round trip (each statement sees the ones before it): replace the compaction snapshot,
-            // move the covered entries' metadata from the log to the history in one pass, and move the mark, which
-            // re-checks the versions read above.
-            await using var batch = new NpgsqlBatch(c, tx);
-            var delete = new NpgsqlBatchCommand($"DELETE FROM document_snapshots WHERE document_id = @id AND kind = '{DocumentSnapshotsTable.Compaction}'");
+            const string Allowed = "d.workspace = @w AND d.name = @n AND d.last_seq >= @upTo AND d.compacted_seq < @upTo";
+            await using var batch = new NpgsqlBatch(c);
+            var serialize = new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({CompactionLockSpace}, hashtext(@w || '/' || @n))");
+            var find = new NpgsqlBatchCommand("SELECT d.last_seq, d.compacted_seq FROM documents d WHERE d.workspace = @w AND d.name = @n FOR KEY SHARE");
+            var delete = new NpgsqlBatchCommand($"""
+                DELETE FROM document_snapshots s USING documents d
+                WHERE s.document_id = d.id AND s.kind = '{DocumentSnapshotsTable.Compaction}' AND {Allowed}
+                """);
             var insert = new NpgsqlBatchCommand($"""
                 INSERT INTO document_snapshots (document_id, kind, seq, created_at, state)
-                VALUES (@id, '{DocumentSnapshotsTable.Compaction}', @upTo, now(), @state)
+                SELECT d.id, '{DocumentSnapshotsTable.Compaction}', @upTo, now(), @state FROM documents d WHERE {Allowed}
                 """);
-            var retire = new NpgsqlBatchCommand("""
+            var retire = new NpgsqlBatchCommand($"""
                 WITH retired AS (
-                    DELETE FROM document_updates WHERE document_id = @id AND seq <= @upTo
-                    RETURNING seq, received_at, length(payload) AS size, origin
+                    DELETE FROM document_updates u USING documents d
+                    WHERE u.document_id = d.id AND u.seq <= @upTo AND {Allowed}
+                    RETURNING u.document_id, u.seq, u.received_at, length(u.payload) AS size, u.origin
                 )
                 INSERT INTO document_history (document_id, seq, received_at, size, origin)
-                SELECT @id, seq, received_at, size, origin FROM retired
+                SELECT document_id, seq, received_at, size, origin FROM retired
                 """);
-            var mark = new NpgsqlBatchCommand("""
-                UPDATE documents SET
+            var lockRow = new NpgsqlBatchCommand($"SELECT 1 FROM documents d WHERE {Allowed} FOR NO KEY UPDATE");
+            var mark = new NpgsqlBatchCommand($"""
+                UPDATE documents d SET
                     compacted_seq = @upTo,
-                    size_bytes = @snapshotBytes + coalesce((SELECT sum(length(payload)) FROM document_updates WHERE document_id = @id), 0)
-                WHERE id = @id AND compacted_seq < @upTo AND last_seq >= @upTo
+                    size_bytes = @snapshotBytes + coalesce((SELECT sum(length(payload)) FROM document_updates WHERE document_id = d.id), 0)
+                WHERE {Allowed}
                 """);
-            foreach (var command in new[] { delete, insert, retire, mark })
+            foreach (var command in new[] { serialize, find, delete, insert, retire, lockRow, mark })
             {
-                command.Parameters.Add(new NpgsqlParameter<long>("id", documentId));
-                if (command != delete) command.Parameters.Add(new NpgsqlParameter<long>("upTo", upToSeq));
+                AddKey(command.Parameters, key);
+                if (command != serialize && command != find) command.Parameters.Add(new NpgsqlParameter<long>("upTo", upToSeq));
                 batch.BatchCommands.Add(command);
             }
             insert.Parameters.Add(new NpgsqlParameter<byte[]>("state", snapshot));
             mark.Parameters.Add(new NpgsqlParameter<long>("snapshotBytes", snapshot.Length));
-            await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-            if (mark.RecordsAffected != 1) throw StoreErrors.CompactionRace(key);
 
             ((IStoreHooks)this).Fault?.Invoke(FaultPoints.CompactBeforeCommit);
-            await tx.CommitAsync(ct).ConfigureAwait(false);
-            return 1;
+            long? lastSeq = null, compactedSeq = null;
+            await using (var r = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false))
+            {
+                await r.NextResultAsync(ct).ConfigureAwait(false); // past the advisory lock's row
+                if (await r.ReadAsync(ct).ConfigureAwait(false)) (lastSeq, compactedSeq) = (r.GetInt64(0), r.GetInt64(1));
+                while (await r.NextResultAsync(ct).ConfigureAwait(false)) { }
+            }
+            if (lastSeq is null) throw StoreErrors.NotFound(key);
+            if (mark.RecordsAffected == 1) return 1;
+            if (upToSeq > lastSeq) throw StoreErrors.CompactionPastEnd(key, upToSeq, lastSeq.Value);
+            if (upToSeq <= compactedSeq) return 0; // stale or repeated: the stored snapshot already covers it
+            throw StoreErrors.CompactionRace(key);
         }, ct).ConfigureAwait(false);
     }
+
+    // The first key of the compaction's advisory locks (the second is the document's): an arbitrary constant, apart
+    // from the migration lock's (a single bigint key is a space of its own).
+    private const int CompactionLockSpace = 0x436f6c6c; // "Coll"
 
     public Task<bool> DeleteAsync(DocumentKey key, CancellationToken ct = default)
     {

@@ -105,10 +105,12 @@ public sealed partial class PostgresDocumentStore : IDocumentStore, IDocumentCat
         }
     }
 
-    private static void AddKey(NpgsqlCommand cmd, DocumentKey key)
+    private static void AddKey(NpgsqlCommand cmd, DocumentKey key) => AddKey(cmd.Parameters, key);
+
+    private static void AddKey(NpgsqlParameterCollection parameters, DocumentKey key)
     {
-        cmd.Parameters.Add(new NpgsqlParameter<string>("w", key.Workspace));
-        cmd.Parameters.Add(new NpgsqlParameter<string>("n", key.Document));
+        parameters.Add(new NpgsqlParameter<string>("w", key.Workspace));
+        parameters.Add(new NpgsqlParameter<string>("n", key.Document));
     }
 
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]

@@ -304,6 +304,47 @@ public abstract partial class DocumentStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Compactions_racing_appends_from_another_store_keep_log_snapshot_and_size_consistent()
+    {
+        // Two stores (two connections, as two writers would have): one appends without pause, the other keeps
+        // compacting what it last loaded. Whatever interleaving the row lock allows, each compaction either lands or
+        // is refused as a conflict, and afterwards log, snapshot, marks and size agree.
+        await Store.AppendAsync(Doc, Batch(1, 4));
+        await using var compactor = OpenStore();
+        var appended = 4L;
+        var compactions = 0;
+        var appender = Task.Run(async () =>
+        {
+            for (var round = 0; round < 150; round++)
+            {
+                await Store.AppendAsync(Doc, Batch(appended + 1, 2, size: 16 + round));
+                appended += 2;
+            }
+        });
+        while (!appender.IsCompleted || compactions == 0)
+        {
+            var (snapshot, upTo) = Fold((await compactor.LoadAsync(Doc))!);
+            try
+            {
+                await compactor.CompactAsync(Doc, snapshot, upTo);
+                compactions++;
+            }
+            catch (StorageException e) when (e.Kind == StorageErrorKind.Conflict)
+            {
+            }
+        }
+        await appender;
+
+        var doc = (await Store.LoadAsync(Doc))!;
+        Assert.Equal(appended, AssertContiguousFromOne(IdsOf(doc)));
+        Assert.All(doc.Log, u => Assert.True(u.Seq > doc.SnapshotSeq));
+        var info = (await ((IDocumentCatalog)Store).GetInfoAsync(Doc))!;
+        Assert.Equal((appended, doc.SnapshotSeq), (info.LastSeq, info.CompactedSeq));
+        Assert.Equal(doc.Snapshot!.Length + doc.Log.Sum(u => (long)u.Payload.Length), info.Size);
+        Assert.True(compactions > 1, $"only {compactions} compaction(s) overlapped the appends");
+    }
+
+    [Fact]
     public async Task Delete_removes_the_document_with_its_log_and_snapshots_and_a_new_one_starts_over()
     {
         var neighbour = new DocumentKey("acme", "other");
