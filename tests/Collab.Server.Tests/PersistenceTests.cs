@@ -168,6 +168,41 @@ public sealed class PersistenceTests
     }
 
     [Fact]
+    public async Task A_compacting_document_keeps_storing_and_relaying_updates_and_counts_them_toward_its_next_compaction()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Collab:Documents:CompactionLogEntries"] = "3" });
+        await using var a = await RawClient.ConnectAndSyncAsync(server.DocumentUri("d/busy"));
+        await using var b = await RawClient.ConnectAndSyncAsync(server.DocumentUri("d/busy"));
+        server.Store.HoldCompactions();
+        for (ulong i = 0; i < 3; i++)
+        {
+            await a.SendAsync(TestUpdates.UpdateFrame(TestUpdates.TextAppend(1, i, "a")));
+            await b.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Update);
+        }
+
+        await WaitUntilAsync(() => server.Store.PendingCompactions == 1, "the compaction to start");
+
+        // while it runs, updates are stored and relayed as usual
+        for (ulong i = 3; i < 5; i++)
+        {
+            var update = TestUpdates.TextAppend(1, i, "b");
+            await a.SendAsync(TestUpdates.UpdateFrame(update));
+            Assert.Equal(update, (await b.ReceiveUntilAsync(m => m.SyncType == SyncMessageType.Update)).Payload.ToArray());
+        }
+
+        Assert.Equal(5, (await server.Store.PeekAsync(new("d", "busy")))!.Log.Count);
+
+        // it covers the three it started with; the two that came meanwhile count toward the next, which a third starts
+        server.Store.ReleaseCompactions();
+        await WaitUntilAsync(() => server.Store.Compactions.Count == 1 && server.Store.PendingCompactions == 0, "the compaction to finish");
+        Assert.Equal(2, (await server.Store.PeekAsync(new("d", "busy")))!.Log.Count);
+        await a.SendAsync(TestUpdates.UpdateFrame(TestUpdates.TextAppend(1, 5, "c")));
+        await WaitUntilAsync(() => server.Store.Compactions.Count == 2, "the next compaction");
+        Assert.Equal([3L, 6L], server.Store.Compactions.ToArray());
+        Assert.Empty((await server.Store.PeekAsync(new("d", "busy")))!.Log);
+    }
+
+    [Fact]
     public async Task A_failed_load_closes_the_connection_with_a_reason_and_never_serves_an_empty_document()
     {
         var store = new TestStore();

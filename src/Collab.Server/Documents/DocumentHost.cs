@@ -38,6 +38,8 @@ internal sealed partial class DocumentHost
     private readonly Queue<InFlightAppend> _inFlight = new();
     private readonly List<HostMessage.Update> _durable = [];
     private bool _compacting;
+    private int _compactingEntries; // the log entries and bytes the running compaction covers
+    private long _compactingBytes;
     private bool _failed;
     private bool _shuttingDown;
     private long _lastSeq;
@@ -387,23 +389,25 @@ internal sealed partial class DocumentHost
     }
 
     /// <summary>
-    /// Starts the next storage operation: an append of everything queued (unless a compaction runs or the appends in
-    /// flight are at their cap), or, once no append is in flight, a compaction.
+    /// Starts the next storage work: an append of everything queued (unless the appends in flight are at their cap or
+    /// the flush interval holds it back), and a compaction once the log has passed its threshold and none runs.
     /// </summary>
+    /// <remarks>
+    /// Appends go on while the document compacts: the snapshot is the state at <see cref="_lastSeq"/> (updates are
+    /// applied once durable), so the compaction covers exactly the seqs up to it and every append in flight or started
+    /// later gets a higher one; the stores take the two concurrently (a contract test races them). Before, a
+    /// compacting document appended nothing, and every edit to it waited for the compaction and then its own append:
+    /// PostgreSQL at 20 edits/s, p99 77.8 and 101.5 ms with compaction off against 141 and 121.5 with it on.
+    /// </remarks>
     private void StartStorageWork()
     {
-        if (_compacting || _failed)
+        if (_failed)
         {
             return;
         }
 
-        if (_queued.Count > 0)
+        if (_queued.Count > 0 && _inFlight.Count < MaxAppendsInFlight && !FlushLater())
         {
-            if (_inFlight.Count >= MaxAppendsInFlight || FlushLater())
-            {
-                return;
-            }
-
             _lastFlushStarted = _time.GetTimestamp();
             var batch = _queued;
             _queued = [];
@@ -412,10 +416,9 @@ internal sealed partial class DocumentHost
             _inFlightBytes += _queuedBytes;
             _queuedBytes = 0;
             _ = FlushAsync(batch);
-            return;
         }
 
-        if (_inFlight.Count == 0 && !_shuttingDown
+        if (!_compacting && !_shuttingDown && _pendingDelete is null
             && (_logEntries >= _options.Documents.CompactionLogEntries || _logBytes >= _options.Documents.CompactionLogBytes)
             && _registry.CompactionSlots.Wait(0)) // none free: a later pass (at the latest the next tick) tries again
         {
@@ -439,6 +442,7 @@ internal sealed partial class DocumentHost
             }
 
             _compacting = true;
+            (_compactingEntries, _compactingBytes) = (_logEntries, _logBytes);
             _ = CompactAsync(snapshot, _lastSeq);
         }
     }
@@ -630,23 +634,26 @@ internal sealed partial class DocumentHost
         _compacting = false;
         if (_pendingDelete is not null)
         {
-            FinishDelete(); // no append runs beside a compaction
+            if (!StorageBusy)
+            {
+                FinishDelete();
+            }
+
             return;
         }
 
         if (completed.Error is not null)
         {
             ServerLog.CompactionFailed(_logger, completed.Error, Key);
-            // retry after another threshold's worth of log
-            _logEntries = 0;
-            _logBytes = 0;
         }
         else
         {
             ServerLog.Compacted(_logger, Key, completed.UpToSeq, completed.SnapshotBytes);
-            _logEntries = 0;
-            _logBytes = 0;
         }
+
+        // what was appended while it ran stays counted; after a failure, the retry comes after another threshold's worth
+        _logEntries -= _compactingEntries;
+        _logBytes -= _compactingBytes;
 
         // the mailbox loop starts the next storage work after this pass (what queued meanwhile)
         if (_shuttingDown)
