@@ -396,8 +396,9 @@ internal sealed partial class DocumentHost
     /// Appends go on while the document compacts: the snapshot is the state at <see cref="_lastSeq"/> (updates are
     /// applied once durable), so the compaction covers exactly the seqs up to it and every append in flight or started
     /// later gets a higher one; the stores take the two concurrently (a contract test races them). Before, a
-    /// compacting document appended nothing, and every edit to it waited for the compaction and then its own append:
-    /// PostgreSQL at 20 edits/s, p99 77.8 and 101.5 ms with compaction off against 141 and 121.5 with it on.
+    /// compacting document appended nothing, and every edit to it waited for the compaction and then its own append
+    /// (in the load benchmark, 50 documents compact every few seconds; with PostgreSQL at 20 edits/s in a slow phase of
+    /// the machine, p99 was 141 and 121.5 ms with compaction on, 77.8 and 101.5 with it off).
     /// </remarks>
     private void StartStorageWork()
     {
