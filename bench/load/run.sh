@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the same load against Collab (memory, SQLite, and PostgreSQL if COLLAB_BENCH_POSTGRES is set) and the classic
 # y-websocket server (npm y-websocket@1.5.4, bin/server.js), then prints a markdown table.
-#   bench/load/run.sh [rooms clients rate duration]...   default: "50 8 10 20" and "50 8 20 20"
+#   bench/load/run.sh ["rooms clients rate duration [warmup]"]...
+#   default: "50 8 10 20", "50 8 20 20" (5 s of warm-up) and "50 8 20 20 30" (steady state: past the servers' JIT
+#   tier-up and Collab's first compactions, which the first 10-15 s after a start still show)
 # Needs: npm ci --omit=optional --prefix bench/load; a quiet machine (numbers on a busy one mean little).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -11,7 +13,7 @@ dotnet build "$root/src/Collab.Server" -c Release --nologo -v q >/dev/null
 server_dll="$root/src/Collab.Server/bin/Release/net10.0/Collab.Server.dll"
 
 runs=("$@")
-[ ${#runs[@]} -gt 0 ] || runs=("50 8 10 20" "50 8 20 20")
+[ ${#runs[@]} -gt 0 ] || runs=("50 8 10 20" "50 8 20 20" "50 8 20 20 30")
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
@@ -37,19 +39,20 @@ start_server() { # name port -> sets server_pid
 servers=(classic collab-memory collab-sqlite)
 [ -n "${COLLAB_BENCH_POSTGRES:-}" ] && servers+=(collab-postgres)
 
-echo "| server | rooms × clients | edits/s/client | sent / target | lost | edits per message | p50 ms | p95 ms | p99 ms | max ms | CPU s: server / generator |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| server | rooms × clients | edits/s/client | warm-up s | sent / target | lost | edits per message | p50 ms | p95 ms | p99 ms | max ms | CPU s: server / generator |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 port=5301
 for run in "${runs[@]}"; do
-  read -r rooms clients rate duration <<<"$run"
+  read -r rooms clients rate duration warmup <<<"$run"
+  warmup=${warmup:-5}
   for name in "${servers[@]}"; do
     port=$((port + 1))
     start_server "$name" "$port"
     url="ws://127.0.0.1:$port"; [ "$name" = classic ] || url="$url/ws"
     cpu0=$(cpu_s "$server_pid")
-    result=$(node load.mjs --url "$url" --rooms "$rooms" --clients "$clients" --rate "$rate" --duration "$duration" --warmup 5 --workers 2 2>/dev/null || echo '{}')
+    result=$(node load.mjs --url "$url" --rooms "$rooms" --clients "$clients" --rate "$rate" --duration "$duration" --warmup "$warmup" --workers 2 2>/dev/null || echo '{}')
     server_cpu=$(awk -v a="$cpu0" -v b="$(cpu_s "$server_pid")" 'BEGIN { printf "%.1f", b - a }')
-    node -e "const r=JSON.parse(process.argv[1]); console.log('| $name | ${rooms} × ${clients} | $rate | ' + [r.sent + ' / ' + r.target, r.lost, r.messages ? (r.received / r.messages).toFixed(2) : null, r.p50, r.p95, r.p99, r.max, '$server_cpu / ' + r.generatorCpu].map(v => v ?? 'n/a').join(' | ') + ' |')" "$result"
+    node -e "const r=JSON.parse(process.argv[1]); console.log('| $name | ${rooms} × ${clients} | $rate | $warmup | ' + [r.sent + ' / ' + r.target, r.lost, r.messages ? (r.received / r.messages).toFixed(2) : null, r.p50, r.p95, r.p99, r.max, '$server_cpu / ' + r.generatorCpu].map(v => v ?? 'n/a').join(' | ') + ' |')" "$result"
     kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
   done
 done
