@@ -33,8 +33,21 @@ public sealed partial class PostgresDocumentStore
     private Task<long> QueueAppendAsync(DocumentKey key, IReadOnlyList<UpdateRecord> updates, CancellationToken ct) =>
         _appendQueue.AppendAsync(key, updates, ct, this);
 
+    // The group-commit thread's own connection, opened at the first append and kept: every group commit runs on the
+    // same PostgreSQL backend, whose caches and prepared statement stay warm. Rented from the pool per group commit,
+    // each commit took the connection idle longest (the pool hands them out in turn), so after start-up, when the
+    // document loads have opened dozens, the appends went round all of their backends, each parsing, planning and
+    // filling its catalog caches for the statement once. Only the group-commit thread touches it; dropped after any
+    // failure but an error PostgreSQL reported for the statement (the connection may be broken), reopened by the next.
+    private NpgsqlConnection? _appendConnection;
+
     // Called by DisposeAsync: appends queued before it are written first.
-    private Task StopAppendLoopAsync() => _appendQueue.StopAsync();
+    private async Task StopAppendLoopAsync()
+    {
+        await _appendQueue.StopAsync().ConfigureAwait(false);
+        if (_appendConnection is { } c) await c.DisposeAsync().ConfigureAwait(false);
+        _appendConnection = null;
+    }
 
     // Runs on the group-commit thread (the queue's blocking writer), with Npgsql's synchronous calls: the thread sleeps
     // in the socket read and PostgreSQL's answer wakes it directly, and the appends it completes continue from the
@@ -101,9 +114,15 @@ public sealed partial class PostgresDocumentStore
         {
             // once, at the first append; on this thread of its own, blocking on it holds no pool worker
             if (!_migrated) MigrateAsync().GetAwaiter().GetResult();
-            using var c = _dataSource.OpenConnection();
+            if (_appendConnection is { State: not System.Data.ConnectionState.Open } closed)
+            {
+                // PostgreSQL ended it (Npgsql noticed, so nothing is sent on it): a new one, as at the first append
+                closed.Dispose();
+                _appendConnection = null;
+            }
+            var c = _appendConnection ??= _dataSource.OpenConnection();
             using var cmd = statement.Command(c);
-            cmd.Prepare(); // once per pooled connection; later calls send nothing
+            cmd.Prepare(); // once per connection; later calls send nothing
             var lastSeqs = new long[statement.Documents];
             using (var r = cmd.ExecuteReader())
             {
@@ -111,7 +130,14 @@ public sealed partial class PostgresDocumentStore
             }
             return statement.SeqsOf(lastSeqs);
         }
-        catch (NpgsqlException e)
+        catch (Exception e) when (e is not PostgresException)
+        {
+            _appendConnection?.Dispose();
+            _appendConnection = null;
+            if (e is NpgsqlException n) throw PostgresErrors.Translate(n, _settings);
+            throw;
+        }
+        catch (PostgresException e)
         {
             throw PostgresErrors.Translate(e, _settings);
         }

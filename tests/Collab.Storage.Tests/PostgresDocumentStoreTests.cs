@@ -104,6 +104,43 @@ public sealed class PostgresDocumentStoreTests : DocumentStoreContract
     }
 
     [Fact]
+    public async Task After_its_connection_is_killed_the_append_writer_reconnects()
+    {
+        // the group-commit thread keeps one connection: when PostgreSQL ends its backend, the append in flight then
+        // fails (nothing of it stored) and the next one opens a new connection
+        var name = "collab-kill-" + Guid.NewGuid().ToString("N")[..8];
+        var doc = new DocumentKey("kill", "doc");
+        await using var store = PostgresDocumentStore.Create(ConnectionString + ";Application Name=" + name, _schema);
+        Assert.Equal(2, await store.AppendAsync(doc, TestUpdates.Batch(1, 2)));
+
+        await using (var admin = new NpgsqlConnection(ConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var kill = new NpgsqlCommand("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = @name", admin);
+            kill.Parameters.AddWithValue("name", name);
+            Assert.True((long)(await kill.ExecuteScalarAsync())! >= 1);
+        }
+
+        var failures = 0;
+        var next = 3L;
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            try
+            {
+                Assert.Equal(next, await store.AppendAsync(doc, [TestUpdates.Update(next)]));
+                next++;
+            }
+            catch (StorageException)
+            {
+                failures++;
+            }
+        }
+
+        Assert.True(failures <= 1, $"{failures} appends failed after one kill");
+        Assert.Equal(next - 1, TestUpdates.AssertContiguousFromOne(TestUpdates.IdsOf((await store.LoadAsync(doc))!)));
+    }
+
+    [Fact]
     public async Task Concurrent_start_ups_migrate_the_schema_once()
     {
         var shared = "t_" + Guid.NewGuid().ToString("N");
