@@ -45,7 +45,12 @@ public sealed partial class PostgresDocumentStore
     private async Task StopAppendLoopAsync()
     {
         await _appendQueue.StopAsync().ConfigureAwait(false);
-        if (_appendConnection is { } c) await c.DisposeAsync().ConfigureAwait(false);
+        DropAppendConnection();
+    }
+
+    private void DropAppendConnection()
+    {
+        _appendConnection?.Dispose();
         _appendConnection = null;
     }
 
@@ -114,12 +119,8 @@ public sealed partial class PostgresDocumentStore
         {
             // once, at the first append; on this thread of its own, blocking on it holds no pool worker
             if (!_migrated) MigrateAsync().GetAwaiter().GetResult();
-            if (_appendConnection is { State: not System.Data.ConnectionState.Open } closed)
-            {
-                // PostgreSQL ended it (Npgsql noticed, so nothing is sent on it): a new one, as at the first append
-                closed.Dispose();
-                _appendConnection = null;
-            }
+            // PostgreSQL ended it and Npgsql noticed (nothing was sent on it): a new one, as at the first append
+            if (_appendConnection is { State: not System.Data.ConnectionState.Open }) DropAppendConnection();
             var c = _appendConnection ??= _dataSource.OpenConnection();
             using var cmd = statement.Command(c);
             cmd.Prepare(); // once per connection; later calls send nothing
@@ -130,16 +131,15 @@ public sealed partial class PostgresDocumentStore
             }
             return statement.SeqsOf(lastSeqs);
         }
-        catch (Exception e) when (e is not PostgresException)
-        {
-            _appendConnection?.Dispose();
-            _appendConnection = null;
-            if (e is NpgsqlException n) throw PostgresErrors.Translate(n, _settings);
-            throw;
-        }
         catch (PostgresException e)
         {
-            throw PostgresErrors.Translate(e, _settings);
+            throw PostgresErrors.Translate(e, _settings); // the statement failed; the connection is fine
+        }
+        catch (Exception e)
+        {
+            DropAppendConnection();
+            if (e is NpgsqlException n) throw PostgresErrors.Translate(n, _settings);
+            throw;
         }
     }
 
