@@ -11,7 +11,11 @@
 // processes. Prints one JSON line: { sent, expected, received, lost, messages, p50, p95, p99, max, generatorCpu }
 // (latencies in ms; messages = remote transactions the clients applied, so received / messages is how many edits a
 // message carried; generatorCpu = CPU seconds of all the generator's processes, from start-up to the end).
+// With --timeline FILE it also writes where in the run the latencies fell: per second since the start of the edits
+// (the warm-up first), the arrivals of the edits made in it and their p50 / p99 / max, and the p99 of the first 4 s after the warm-up
+// against the rest (a server's first seconds after start-up pay for its JIT compiling; spikes show which second).
 import { fork } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
@@ -28,7 +32,7 @@ function parseArgs (argv) {
       const key = a.slice(2)
       const value = argv[i + 1]
       i++
-      args[key] = key === 'url' || key === 'prefix' ? value : Number(value)
+      args[key] = key === 'url' || key === 'prefix' || key === 'timeline' ? value : Number(value)
     }
   }
   return args
@@ -47,7 +51,7 @@ async function worker () {
     const provider = new WebsocketProvider(job.url, `${job.prefix}/r${room}`, doc, {
       WebSocketPolyfill: WebSocket, disableBc: true, maxBackoffTime: 1000
     })
-    const c = { room, id, doc, provider, sent: 0, seq: 0, history: [], latencies: [], received: 0, messages: 0, seen: new Map() }
+    const c = { room, id, doc, provider, sent: 0, seq: 0, history: [], latencies: [], sentAt: [], received: 0, messages: 0, seen: new Map() }
     const map = doc.getMap('m')
     map.observe((event, tx) => {
       if (tx.local) return
@@ -62,7 +66,11 @@ async function worker () {
         for (let i = Math.max(0, last + 1 - first); i < v.t.length; i++) {
           const sentAt = epoch.start + v.t[i] / 10
           // an edit is measured when it was made after the warm-up
-          if (sentAt >= epoch.measureFrom) { c.latencies.push(t - sentAt); c.received++ }
+          if (sentAt >= epoch.measureFrom) {
+            c.latencies.push(t - sentAt)
+            if (job.timeline) c.sentAt.push(sentAt - epoch.start)
+            c.received++
+          }
         }
         c.seen.set(key, v.s)
       }
@@ -107,14 +115,15 @@ async function worker () {
   // let the last edits arrive
   await new Promise((resolve) => setTimeout(resolve, 2000))
   const latencies = []
+  const sentAt = []
   let sent = 0
   let received = 0
   let messages = 0
-  for (const c of clients) { latencies.push(...c.latencies); sent += c.sent; received += c.received; messages += c.messages }
+  for (const c of clients) { latencies.push(...c.latencies); sentAt.push(...c.sentAt); sent += c.sent; received += c.received; messages += c.messages }
   clients.forEach((c) => c.provider.destroy())
   // a large message is still being written when send returns: exit only once it is out
   const usage = process.cpuUsage() // this worker's CPU time since it started (user + system, µs)
-  process.send({ type: 'done', sent, received, messages, latencies, cpu: (usage.user + usage.system) / 1e6 }, () => process.exit(0))
+  process.send({ type: 'done', sent, received, messages, latencies, sentAt, cpu: (usage.user + usage.system) / 1e6 }, () => process.exit(0))
 }
 
 async function main () {
@@ -131,7 +140,7 @@ async function main () {
   const ready = children.map((child) => new Promise((resolve) => child.on('message', (m) => { if (m.type === 'ready') resolve() })))
   const done = children.map((child) => new Promise((resolve) => child.on('message', (m) => { if (m.type === 'done') resolve(m) })))
   children.forEach((child, i) => child.on('message', (m) => {
-    if (m.type === 'hello') child.send({ url: args.url, prefix: args.prefix, assignments: assignments[i], rate: args.rate, duration: args.duration, warmup: args.warmup })
+    if (m.type === 'hello') child.send({ url: args.url, prefix: args.prefix, assignments: assignments[i], rate: args.rate, duration: args.duration, warmup: args.warmup, timeline: Boolean(args.timeline) })
   }))
   const progress = children.map(() => 'started')
   children.forEach((child, i) => child.on('message', (m) => { progress[i] = m.type }))
@@ -143,6 +152,7 @@ async function main () {
   children.forEach((child) => child.send({ start }))
   const results = await Promise.all(done)
   clearTimeout(hardStop)
+  if (args.timeline) writeTimeline(args.timeline, results, args.warmup)
   const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b)
   const sent = results.reduce((s, r) => s + r.sent, 0)
   const received = results.reduce((s, r) => s + r.received, 0)
@@ -156,6 +166,29 @@ async function main () {
     target: total * args.rate * args.duration, sent, expected, received, lost: expected - received, messages,
     p50: q(0.5), p95: q(0.95), p99: q(0.99), max: q(1), generatorCpu: Math.round(cpu * 10) / 10
   }))
+}
+
+// per second since the start of the edits: arrivals of the edits made in that second, p50 / p99 / max (ms); then p99 of the first 4 s after the
+// warm-up and of the rest
+function writeTimeline (file, results, warmup) {
+  const bins = new Map()
+  const early = []
+  const late = []
+  for (const r of results) {
+    r.sentAt.forEach((at, i) => {
+      const second = Math.floor(at / 1000)
+      if (!bins.has(second)) bins.set(second, [])
+      bins.get(second).push(r.latencies[i])
+      ;(at < (warmup + 4) * 1000 ? early : late).push(r.latencies[i])
+    })
+  }
+  const pick = (sorted, p) => sorted.length === 0 ? '-' : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(1)
+  const lines = [...bins.keys()].sort((a, b) => a - b).map((second) => {
+    const l = bins.get(second).sort((a, b) => a - b)
+    return `${second}s received=${l.length} p50=${pick(l, 0.5)} p99=${pick(l, 0.99)} max=${pick(l, 1)}`
+  })
+  lines.push(`p99 first 4 s=${pick(early.sort((a, b) => a - b), 0.99)} after=${pick(late.sort((a, b) => a - b), 0.99)}`)
+  writeFileSync(file, lines.join('\n') + '\n')
 }
 
 if (process.argv.includes('--worker')) worker()

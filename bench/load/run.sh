@@ -5,6 +5,7 @@
 #   default: "50 8 10 20", "50 8 20 20" (5 s of warm-up) and "50 8 20 20 30" (steady state: past the servers' JIT
 #   tier-up and Collab's first compactions, which the first 10-15 s after a start still show)
 # Needs: npm ci --omit=optional --prefix bench/load; a quiet machine (numbers on a busy one mean little).
+# COLLAB_BENCH_TIMELINES=DIR keeps each load's per-second latencies there (load.mjs --timeline), one file per server and run.
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$(cd ../.. && pwd)
@@ -50,7 +51,9 @@ for run in "${runs[@]}"; do
     start_server "$name" "$port"
     url="ws://127.0.0.1:$port"; [ "$name" = classic ] || url="$url/ws"
     cpu0=$(cpu_s "$server_pid")
-    result=$(node load.mjs --url "$url" --rooms "$rooms" --clients "$clients" --rate "$rate" --duration "$duration" --warmup "$warmup" --workers 2 2>/dev/null || echo '{}')
+    timeline=()
+    [ -n "${COLLAB_BENCH_TIMELINES:-}" ] && mkdir -p "$COLLAB_BENCH_TIMELINES" && timeline=(--timeline "$COLLAB_BENCH_TIMELINES/$name-$rooms-$clients-$rate-$warmup.txt")
+    result=$(node load.mjs --url "$url" --rooms "$rooms" --clients "$clients" --rate "$rate" --duration "$duration" --warmup "$warmup" --workers 2 "${timeline[@]}" 2>/dev/null || echo '{}')
     server_cpu=$(awk -v a="$cpu0" -v b="$(cpu_s "$server_pid")" 'BEGIN { printf "%.1f", b - a }')
     node -e "const r=JSON.parse(process.argv[1]); console.log('| $name | ${rooms} × ${clients} | $rate | $warmup | ' + [r.sent + ' / ' + r.target, r.lost, r.messages ? (r.received / r.messages).toFixed(2) : null, r.p50, r.p95, r.p99, r.max, '$server_cpu / ' + r.generatorCpu].map(v => v ?? 'n/a').join(' | ') + ' |')" "$result"
     kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
