@@ -4,16 +4,18 @@
 //   node load.mjs --url ws://127.0.0.1:5000/ws --rooms 50 --clients 8 --rate 10 --duration 30 [--warmup 5] [--workers 2]
 //
 // Every client writes its own key of a Y.Map (`c<id>` = { s: seq of its last edit, t: the times of its last 16 edits,
-// in 0.1 ms since the common start }): the document
-// stays small, each edit is one update. A server may deliver several edits in one message (Collab merges what one
-// flush made durable), and then a receiver sees only the key's last value: the history in it still shows every edit
-// that arrived, and when. Timestamps are performance.timeOrigin + performance.now(), comparable across the worker
-// processes. Prints one JSON line: { sent, expected, received, lost, messages, p50, p95, p99, max, generatorCpu }
-// (latencies in ms; messages = remote transactions the clients applied, so received / messages is how many edits a
-// message carried; generatorCpu = CPU seconds of all the generator's processes, from start-up to the end).
+// in 0.1 ms since the common start }): the document stays small, each edit is one update. A server may deliver several
+// edits in one message (Collab merges what one flush made durable), and then a receiver sees only the key's last
+// value: the history in it still shows every edit that arrived, and when. After a stall longer than 16 edits the
+// older ones are no longer listed; they count as received with the oldest listed edit's latency (a lower bound of
+// theirs) and as `unlisted`. Timestamps are performance.timeOrigin + performance.now(), comparable across the worker
+// processes. Prints one JSON line: { sent, expected, received, lost, unlisted, messages, p50, p95, p99, max,
+// generatorCpu } (latencies in ms; messages = remote transactions the clients applied, so received / messages is how
+// many edits a message carried; generatorCpu = CPU seconds of all the generator's processes, from start-up to the end).
 // With --timeline FILE it also writes where in the run the latencies fell: per second since the start of the edits
-// (the warm-up first), the arrivals of the edits made in it and their p50 / p99 / max, and the p99 of the first 4 s after the warm-up
-// against the rest (a server's first seconds after start-up pay for its JIT compiling; spikes show which second).
+// (the warm-up first), the arrivals of the edits made in it and their p50 / p99 / max, and the p99 of the first 4 s
+// after the warm-up against the rest (a server's first seconds after start-up pay for its JIT compiling; spikes show
+// which second).
 import { fork } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
@@ -51,7 +53,7 @@ async function worker () {
     const provider = new WebsocketProvider(job.url, `${job.prefix}/r${room}`, doc, {
       WebSocketPolyfill: WebSocket, disableBc: true, maxBackoffTime: 1000
     })
-    const c = { room, id, doc, provider, sent: 0, seq: 0, history: [], latencies: [], sentAt: [], received: 0, messages: 0, seen: new Map() }
+    const c = { room, id, doc, provider, sent: 0, seq: 0, history: [], latencies: [], sentAt: [], received: 0, unlisted: 0, messages: 0, seen: new Map() }
     const map = doc.getMap('m')
     map.observe((event, tx) => {
       if (tx.local) return
@@ -63,14 +65,25 @@ async function worker () {
         if (!v || !v.t) continue
         const last = c.seen.get(key) ?? -1
         const first = v.s - v.t.length + 1
+        const arrived = (sentAt, latency) => {
+          c.latencies.push(latency)
+          if (job.timeline) c.sentAt.push(sentAt - epoch.start)
+          c.received++
+        }
+        // After a stall (more than 16 edits of one client in one message) the edits between the last one seen and the
+        // oldest the value lists arrived too: Yjs applies a client's updates in order, so the key at seq s means every
+        // earlier edit was applied. Their times fell out of the list: each counts as received with the oldest listed
+        // edit's latency, a lower bound of its own, and is measured if it was made after the warm-up by the schedule.
+        const oldestAt = epoch.start + v.t[0] / 10
+        for (let k = 0; k < first - (last + 1); k++) {
+          if (oldestAt - (k + 1) * (1000 / job.rate) < epoch.measureFrom) break
+          arrived(oldestAt, t - oldestAt)
+          c.unlisted++
+        }
         for (let i = Math.max(0, last + 1 - first); i < v.t.length; i++) {
           const sentAt = epoch.start + v.t[i] / 10
           // an edit is measured when it was made after the warm-up
-          if (sentAt >= epoch.measureFrom) {
-            c.latencies.push(t - sentAt)
-            if (job.timeline) c.sentAt.push(sentAt - epoch.start)
-            c.received++
-          }
+          if (sentAt >= epoch.measureFrom) arrived(sentAt, t - sentAt)
         }
         c.seen.set(key, v.s)
       }
@@ -118,12 +131,13 @@ async function worker () {
   const sentAt = []
   let sent = 0
   let received = 0
+  let unlisted = 0
   let messages = 0
-  for (const c of clients) { latencies.push(...c.latencies); sentAt.push(...c.sentAt); sent += c.sent; received += c.received; messages += c.messages }
+  for (const c of clients) { latencies.push(...c.latencies); sentAt.push(...c.sentAt); sent += c.sent; received += c.received; unlisted += c.unlisted; messages += c.messages }
   clients.forEach((c) => c.provider.destroy())
   // a large message is still being written when send returns: exit only once it is out
   const usage = process.cpuUsage() // this worker's CPU time since it started (user + system, µs)
-  process.send({ type: 'done', sent, received, messages, latencies, sentAt, cpu: (usage.user + usage.system) / 1e6 }, () => process.exit(0))
+  process.send({ type: 'done', sent, received, unlisted, messages, latencies, sentAt, cpu: (usage.user + usage.system) / 1e6 }, () => process.exit(0))
 }
 
 async function main () {
@@ -156,6 +170,7 @@ async function main () {
   const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b)
   const sent = results.reduce((s, r) => s + r.sent, 0)
   const received = results.reduce((s, r) => s + r.received, 0)
+  const unlisted = results.reduce((s, r) => s + r.unlisted, 0)
   const messages = results.reduce((s, r) => s + r.messages, 0)
   const own = process.cpuUsage()
   const cpu = results.reduce((s, r) => s + r.cpu, (own.user + own.system) / 1e6)
@@ -163,7 +178,7 @@ async function main () {
   const q = (p) => latencies.length === 0 ? null : Math.round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] * 10) / 10
   console.log(JSON.stringify({
     rooms: args.rooms, clients: args.clients, rate: args.rate, duration: args.duration,
-    target: total * args.rate * args.duration, sent, expected, received, lost: expected - received, messages,
+    target: total * args.rate * args.duration, sent, expected, received, lost: expected - received, unlisted, messages,
     p50: q(0.5), p95: q(0.95), p99: q(0.99), max: q(1), generatorCpu: Math.round(cpu * 10) / 10
   }))
 }
