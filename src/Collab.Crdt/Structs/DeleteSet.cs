@@ -100,9 +100,11 @@ public sealed class DeleteSet
             {
                 var left = dels[j - 1];
                 var right = dels[i];
-                if (left.Clock + left.Len >= right.Clock)
+                // in JavaScript numbers, as yjs adds: a damaged update can carry a length near 2^53, and past it the
+                // sums round (clock 4 + len 2^53 - 1 - clock 1 is 2^53 + 4 there, not 2^53 + 2)
+                if ((double)left.Clock + left.Len >= right.Clock)
                 {
-                    dels[j - 1] = new DeleteItem(left.Clock, Math.Max(left.Len, right.Clock + right.Len - left.Clock));
+                    dels[j - 1] = new DeleteItem(left.Clock, Math.Max(left.Len, (long)((double)right.Clock + right.Len - left.Clock)));
                 }
                 else
                 {
