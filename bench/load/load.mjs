@@ -49,6 +49,9 @@ async function worker () {
   const clients = []
   const epoch = { start: 0, measureFrom: Infinity } // set below, before the first edit
   for (const [room, id] of job.assignments) {
+    // people join a room at different moments: the providers are created over 3 s, which spreads the phases of
+    // y-protocols' awareness check (every 3 s from a provider's creation; see the renewals below)
+    await new Promise((resolve) => setTimeout(resolve, 3000 / job.assignments.length))
     const doc = new Y.Doc()
     const provider = new WebsocketProvider(job.url, `${job.prefix}/r${room}`, doc, {
       WebSocketPolyfill: WebSocket, disableBc: true, maxBackoffTime: 1000
@@ -99,6 +102,12 @@ async function worker () {
   epoch.start = start
   epoch.measureFrom = start + job.warmup * 1000
   const measureFrom = start + job.warmup * 1000
+  // Each provider sets its awareness state (a user name, as editors do) at a random moment of the first 15 s, so that
+  // the renewals y-protocols sends every 15 s come spread out as a real room's would. With all providers created
+  // within a second, every renewal fell in one second, in which each provider applied and re-sent 7 others'; the
+  // generator's event loops stalled 90-130 ms there, p99 was 70-170 ms in that second on every server (the classic
+  // one too), and every run's p99 carried it (2026-12-07).
+  clients.forEach((c) => setTimeout(() => c.provider.awareness.setLocalStateField('user', { name: `c${c.id}` }), Math.random() * 15000))
   const end = measureFrom + job.duration * 1000
   const interval = 1000 / job.rate
   // spread the clients' ticks over the interval so edits do not arrive in lockstep
