@@ -58,6 +58,11 @@ async function worker () {
     })
     const c = { room, id, doc, provider, sent: 0, seq: 0, history: [], latencies: [], sentAt: [], received: 0, unlisted: 0, messages: 0, seen: new Map() }
     const map = doc.getMap('m')
+    const arrived = (sentAt, latency) => {
+      c.latencies.push(latency)
+      if (job.timeline) c.sentAt.push(sentAt - epoch.start)
+      c.received++
+    }
     map.observe((event, tx) => {
       if (tx.local) return
       const t = now()
@@ -68,20 +73,17 @@ async function worker () {
         if (!v || !v.t) continue
         const last = c.seen.get(key) ?? -1
         const first = v.s - v.t.length + 1
-        const arrived = (sentAt, latency) => {
-          c.latencies.push(latency)
-          if (job.timeline) c.sentAt.push(sentAt - epoch.start)
-          c.received++
-        }
         // After a stall (more than 16 edits of one client in one message) the edits between the last one seen and the
         // oldest the value lists arrived too: Yjs applies a client's updates in order, so the key at seq s means every
         // earlier edit was applied. Their times fell out of the list: each counts as received with the oldest listed
         // edit's latency, a lower bound of its own, and is measured if it was made after the warm-up by the schedule.
-        const oldestAt = epoch.start + v.t[0] / 10
-        for (let k = 0; k < first - (last + 1); k++) {
-          if (oldestAt - (k + 1) * (1000 / job.rate) < epoch.measureFrom) break
-          arrived(oldestAt, t - oldestAt)
-          c.unlisted++
+        if (first > last + 1) {
+          const oldestAt = epoch.start + v.t[0] / 10
+          for (let k = 0; k < first - (last + 1); k++) {
+            if (oldestAt - (k + 1) * (1000 / job.rate) < epoch.measureFrom) break
+            arrived(oldestAt, t - oldestAt)
+            c.unlisted++
+          }
         }
         for (let i = Math.max(0, last + 1 - first); i < v.t.length; i++) {
           const sentAt = epoch.start + v.t[i] / 10
@@ -184,7 +186,7 @@ async function main () {
   const own = process.cpuUsage()
   const cpu = results.reduce((s, r) => s + r.cpu, (own.user + own.system) / 1e6)
   const expected = sent * (args.clients - 1)
-  const q = (p) => latencies.length === 0 ? null : Math.round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] * 10) / 10
+  const q = (p) => latencies.length === 0 ? null : Math.round(quantile(latencies, p) * 10) / 10
   console.log(JSON.stringify({
     rooms: args.rooms, clients: args.clients, rate: args.rate, duration: args.duration,
     target: total * args.rate * args.duration, sent, expected, received, lost: expected - received, unlisted, messages,
@@ -192,8 +194,13 @@ async function main () {
   }))
 }
 
-// per second since the start of the edits: arrivals of the edits made in that second, p50 / p99 / max (ms); then p99 of the first 4 s after the
-// warm-up and of the rest
+// the value at fraction p of an ascending, non-empty array
+function quantile (sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]
+}
+
+// per second since the start of the edits: arrivals of the edits made in that second, p50 / p99 / max (ms); then p99
+// of the first 4 s after the warm-up and of the rest
 function writeTimeline (file, results, warmup) {
   const bins = new Map()
   const early = []
@@ -206,7 +213,7 @@ function writeTimeline (file, results, warmup) {
       ;(at < (warmup + 4) * 1000 ? early : late).push(r.latencies[i])
     })
   }
-  const pick = (sorted, p) => sorted.length === 0 ? '-' : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(1)
+  const pick = (sorted, p) => sorted.length === 0 ? '-' : quantile(sorted, p).toFixed(1)
   const lines = [...bins.keys()].sort((a, b) => a - b).map((second) => {
     const l = bins.get(second).sort((a, b) => a - b)
     return `${second}s received=${l.length} p50=${pick(l, 0.5)} p99=${pick(l, 0.99)} max=${pick(l, 1)}`
