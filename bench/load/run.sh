@@ -4,7 +4,8 @@
 #   bench/load/run.sh ["rooms clients rate duration [warmup]"]...
 #   default: "50 8 10 20", "50 8 20 20" (5 s of warm-up) and "50 8 20 20 30" (steady state: past the servers' JIT
 #   tier-up and Collab's first compactions, which the first 10-15 s after a start still show)
-# Needs: npm ci --omit=optional --prefix bench/load; a quiet machine (numbers on a busy one mean little).
+# Needs: npm ci --omit=optional --prefix bench/load; a quiet machine (numbers on a busy one mean little). Collab servers
+# listen after their start-up warm-up (up to 5 s; Collab:WarmUp), which is not part of any measured run.
 # COLLAB_BENCH_TIMELINES=DIR keeps each load's per-second latencies there (load.mjs --timeline), one file per server and run.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -20,7 +21,7 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-wait_port() { for _ in $(seq 1 100); do (echo >/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 did not open" >&2; return 1; }
+wait_port() { for _ in $(seq 1 300); do (echo >/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 did not open" >&2; return 1; }
 rss_kb() { ps -o rss= -p "$1" | tr -d ' '; }
 cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat"; } # user + system CPU seconds so far
 

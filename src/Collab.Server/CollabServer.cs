@@ -42,6 +42,7 @@ public static class CollabServer
         builder.Services.AddWorkspaceHub();
         builder.Services.AddSingleton<DocumentRegistry>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DocumentRegistry>());
+        builder.Services.AddHostedService<StartupWarmUp>(); // after storage set-up, before Kestrel listens
         builder.Services.AddCollabApi();
 
         var app = builder.Build();

@@ -106,6 +106,32 @@ public sealed partial class PostgresDocumentStore
         }
     }
 
+    /// <summary>
+    /// The group commit's statement for scratch documents, with the same synchronous calls as the group-commit thread, in
+    /// a transaction rolled back (on a pooled connection, not the group-commit thread's own).
+    /// </summary>
+    public async Task WarmUpAsync(CancellationToken ct = default)
+    {
+        await EnsureMigratedAsync(ct).ConfigureAwait(false);
+        await Task.Run(() =>
+        {
+            var appends = WarmUpBatch.Create();
+            var statement = new GroupAppend(appends);
+            using var c = _dataSource.OpenConnection();
+            using var tx = c.BeginTransaction();
+            using var cmd = statement.Command(c);
+            cmd.Transaction = tx;
+            cmd.Prepare();
+            var lastSeqs = new long[statement.Documents];
+            using (var r = cmd.ExecuteReader())
+            {
+                while (r.Read()) lastSeqs[r.GetInt32(0) - 1] = r.GetInt64(1);
+            }
+            statement.SeqsOf(lastSeqs);
+            tx.Rollback();
+        }, ct).ConfigureAwait(false);
+    }
+
     // PostgreSQL reported an error for the statement: it was rolled back. Anything else may have struck after the
     // commit.
     private static bool RolledBack(Exception e) => e is StorageException { InnerException: PostgresException };

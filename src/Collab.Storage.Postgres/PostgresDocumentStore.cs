@@ -9,7 +9,7 @@ namespace Collab.Storage.Postgres;
 /// loads read in one REPEATABLE READ snapshot; migrations run under an advisory lock, so several servers may start
 /// at once.
 /// </summary>
-public sealed partial class PostgresDocumentStore : IDocumentStore, IDocumentCatalog, IStoreHooks
+public sealed partial class PostgresDocumentStore : IDocumentStore, IDocumentCatalog, IStoreHooks, IStoreWarmUp
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly NpgsqlConnectionStringBuilder _settings;

@@ -111,6 +111,16 @@ public sealed partial class SqliteDocumentStore
         }
     }
 
+    /// <summary>The group commit's appends for scratch documents on the writer connection, in a transaction rolled back.</summary>
+    public Task WarmUpAsync(CancellationToken ct = default) =>
+        WriteAsync(c =>
+        {
+            using var tx = c.BeginTransaction(deferred: false);
+            foreach (var p in WarmUpBatch.Create()) AppendInTransaction(c, tx, p.Key, p.Updates);
+            tx.Rollback();
+            return 0;
+        }, ct);
+
     // Rolls back a failed shared transaction. After a database error (or a failed rollback) the connection's state is
     // unknown: drop it, and the next write opens a fresh one, as Write does.
     private void Discard(SqliteTransaction? tx, Exception cause)

@@ -10,7 +10,7 @@ namespace Collab.Storage.Sqlite;
 /// across documents by one writer loop (one transaction, one fsync, for everything queued meanwhile); reads use pooled
 /// connections and see one consistent snapshot per call, never blocking the writer.
 /// </summary>
-public sealed partial class SqliteDocumentStore : IDocumentStore, IDocumentCatalog, IStoreHooks
+public sealed partial class SqliteDocumentStore : IDocumentStore, IDocumentCatalog, IStoreHooks, IStoreWarmUp
 {
     /// <summary>The database file's name inside the data directory.</summary>
     public const string FileName = "collab.db";

@@ -19,6 +19,13 @@ internal static partial class ServerLog
     [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Storage is in memory: every document is lost when the server stops. Use it for demos and tests only.")]
     public static partial void VolatileStorage(ILogger logger);
 
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information,
+        Message = "Warmed up in {Milliseconds} ms: {Rounds} rounds, {Edits} edits on private in-memory documents, {StoreRounds} rolled-back appends to the store, {Methods} methods compiled (clients converged: {Converged})")]
+    public static partial void WarmedUp(ILogger logger, long milliseconds, int rounds, int edits, int storeRounds, long methods, bool converged);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "The start-up warm-up failed; the server starts anyway (its first clients may wait while code compiles)")]
+    public static partial void WarmUpFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 10, Level = LogLevel.Debug, Message = "Connection {ConnectionId} opened on {Document} (role {Role})")]
     public static partial void ConnectionOpened(ILogger logger, long connectionId, DocumentKey document, string role);
 

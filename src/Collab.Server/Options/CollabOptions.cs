@@ -19,6 +19,21 @@ public sealed class CollabOptions
     public ConnectionOptions Connections { get; set; } = new();
 
     public HubOptions Hub { get; set; } = new();
+
+    public WarmUpOptions WarmUp { get; set; } = new();
+}
+
+/// <summary>
+/// The start-up warm-up: before it listens, the server runs its sync path on private in-memory documents, so that
+/// the JIT compiles it before the first clients arrive rather than while they wait.
+/// </summary>
+public sealed class WarmUpOptions
+{
+    /// <summary>On by default; off, the first seconds under load pay for compiling.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The most it may add to start-up; it ends sooner once a round compiles almost nothing new.</summary>
+    public TimeSpan MaxDuration { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 public sealed class StorageOptions

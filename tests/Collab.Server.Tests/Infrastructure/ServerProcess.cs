@@ -38,7 +38,8 @@ internal sealed class ServerProcess : IAsyncDisposable
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Collab.Server.dll"));
         psi.ArgumentList.Add("--urls");
         psi.ArgumentList.Add($"http://127.0.0.1:{chosen}");
-        foreach (var (key, value) in settings)
+        // the start-up warm-up costs seconds per start (a crash test restarts the server); StartupWarmUpTests test it
+        foreach (var (key, value) in settings.ContainsKey("Collab:WarmUp:Enabled") ? settings : settings.Append(new("Collab:WarmUp:Enabled", "false")))
         {
             psi.ArgumentList.Add($"--{key}={value}");
         }

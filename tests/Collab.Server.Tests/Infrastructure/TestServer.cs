@@ -47,6 +47,8 @@ internal sealed class TestServer : IAsyncDisposable
             {
                 ["Collab:Documents:IdleUnloadDelay"] = "00:00:05",
                 ["Collab:Documents:ShutdownFlushTimeout"] = "00:00:05",
+                // seconds per server start; StartupWarmUpTests turn it on
+                ["Collab:WarmUp:Enabled"] = "false",
             };
             foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
             {

@@ -8,7 +8,7 @@ namespace Collab.Server.Tests.Infrastructure;
 /// A store with the seams the tests need: a gate that holds appends, failure switches, a call log. In memory by default;
 /// over SQLite or PostgreSQL for the tests that run on both backends. Passes the catalog and named snapshots through.
 /// </summary>
-internal sealed class TestStore(IDocumentStore? inner = null) : IDocumentStore, IDocumentCatalog, INamedSnapshotStore
+internal sealed class TestStore(IDocumentStore? inner = null) : IDocumentStore, IDocumentCatalog, INamedSnapshotStore, IStoreWarmUp
 {
     private readonly IDocumentStore _inner = inner ?? new InMemoryDocumentStore();
     private volatile TaskCompletionSource? _appendGate;
@@ -62,6 +62,17 @@ internal sealed class TestStore(IDocumentStore? inner = null) : IDocumentStore, 
     private volatile BlockingReturns? _returns;
 
     public Task MigrateAsync(CancellationToken ct = default) => _inner.MigrateAsync(ct);
+
+    /// <summary>Warm-up rounds the server ran (passed to the backend when it has them).</summary>
+    public int WarmUpRounds => _warmUpRounds;
+
+    private int _warmUpRounds;
+
+    public Task WarmUpAsync(CancellationToken ct = default)
+    {
+        Interlocked.Increment(ref _warmUpRounds);
+        return _inner is IStoreWarmUp warm ? warm.WarmUpAsync(ct) : Task.CompletedTask;
+    }
 
     public Task<bool> PingAsync(CancellationToken ct = default) => Task.FromResult(!FailPing);
 
