@@ -115,19 +115,9 @@ public sealed partial class PostgresDocumentStore
         await EnsureMigratedAsync(ct).ConfigureAwait(false);
         await Task.Run(() =>
         {
-            var appends = WarmUpBatch.Create();
-            var statement = new GroupAppend(appends);
             using var c = _dataSource.OpenConnection();
             using var tx = c.BeginTransaction();
-            using var cmd = statement.Command(c);
-            cmd.Transaction = tx;
-            cmd.Prepare();
-            var lastSeqs = new long[statement.Documents];
-            using (var r = cmd.ExecuteReader())
-            {
-                while (r.Read()) lastSeqs[r.GetInt32(0) - 1] = r.GetInt64(1);
-            }
-            statement.SeqsOf(lastSeqs);
+            new GroupAppend(WarmUpBatch.Create()).Execute(c, tx);
             tx.Rollback();
         }, ct).ConfigureAwait(false);
     }
@@ -147,15 +137,7 @@ public sealed partial class PostgresDocumentStore
             if (!_migrated) MigrateAsync().GetAwaiter().GetResult();
             // PostgreSQL ended it and Npgsql noticed (nothing was sent on it): a new one, as at the first append
             if (_appendConnection is { State: not System.Data.ConnectionState.Open }) DropAppendConnection();
-            var c = _appendConnection ??= _dataSource.OpenConnection();
-            using var cmd = statement.Command(c);
-            cmd.Prepare(); // once per connection; later calls send nothing
-            var lastSeqs = new long[statement.Documents];
-            using (var r = cmd.ExecuteReader())
-            {
-                while (r.Read()) lastSeqs[r.GetInt32(0) - 1] = r.GetInt64(1);
-            }
-            return statement.SeqsOf(lastSeqs);
+            return statement.Execute(_appendConnection ??= _dataSource.OpenConnection());
         }
         catch (PostgresException e)
         {
@@ -245,7 +227,21 @@ public sealed partial class PostgresDocumentStore
 
         public int Documents => _workspaces.Count;
 
-        public NpgsqlCommand Command(NpgsqlConnection c)
+        /// <summary>Runs the statement (prepared on the connection once) and returns each append's seq.</summary>
+        public long[] Execute(NpgsqlConnection c, NpgsqlTransaction? tx = null)
+        {
+            using var cmd = Command(c);
+            cmd.Transaction = tx;
+            cmd.Prepare(); // once per connection; later calls send nothing
+            var lastSeqs = new long[Documents];
+            using (var r = cmd.ExecuteReader())
+            {
+                while (r.Read()) lastSeqs[r.GetInt32(0) - 1] = r.GetInt64(1);
+            }
+            return SeqsOf(lastSeqs);
+        }
+
+        private NpgsqlCommand Command(NpgsqlConnection c)
         {
             var cmd = new NpgsqlCommand(Sql, c);
             cmd.Parameters.Add(new NpgsqlParameter<string[]>("workspaces", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. _workspaces] });
@@ -262,7 +258,7 @@ public sealed partial class PostgresDocumentStore
         }
 
         // Each append's seq: its document's new last seq, less the updates queued after it for that document.
-        public long[] SeqsOf(long[] lastSeqs)
+        private long[] SeqsOf(long[] lastSeqs)
         {
             var seqs = new long[_documentOf.Length];
             for (var a = 0; a < seqs.Length; a++)
