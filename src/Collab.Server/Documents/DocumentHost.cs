@@ -54,6 +54,15 @@ internal sealed partial class DocumentHost
     private HostRequest.Delete? _pendingDelete;
     private readonly DecoderLimits _limits;
 
+    /// <summary>
+    /// This document's compaction thresholds are the configured ones times this: 1 plus a random fraction up to
+    /// <see cref="DocumentOptions.CompactionJitter"/>, drawn anew at each compaction. Documents loaded together (all
+    /// of a room's documents after a restart, every document of a load run) and edited at the same pace otherwise reach
+    /// their thresholds in the same second and compact one after another (with PostgreSQL at 20 edits/s, 50 documents:
+    /// 49 compactions in one second, 0.45 s of PostgreSQL's time, p99 that second 91 ms against 9-25 in the others).
+    /// </summary>
+    private double _compactionScale;
+
     /// <summary>Messages handled before queued updates go to storage, however many more are waiting.</summary>
     private const int MaxMessagesPerPass = 256;
 
@@ -77,7 +86,11 @@ internal sealed partial class DocumentHost
         _awareness = new Awareness(time: time, outdatedTimeout: options.Documents.AwarenessTimeout);
         _idleSince = time.GetTimestamp();
         _limits = DecoderLimitsFor(options);
+        _compactionScale = CompactionScale(options);
     }
+
+    private static double CompactionScale(CollabOptions options) =>
+        1 + Math.Max(0, options.Documents.CompactionJitter) * Random.Shared.NextDouble();
 
     public DocumentKey Key { get; }
 
@@ -420,7 +433,8 @@ internal sealed partial class DocumentHost
         }
 
         if (!_compacting && !_shuttingDown && _pendingDelete is null
-            && (_logEntries >= _options.Documents.CompactionLogEntries || _logBytes >= _options.Documents.CompactionLogBytes)
+            && (_logEntries >= _options.Documents.CompactionLogEntries * _compactionScale
+                || _logBytes >= _options.Documents.CompactionLogBytes * _compactionScale)
             && _registry.CompactionSlots.Wait(0)) // none free: a later pass (at the latest the next tick) tries again
         {
             byte[] snapshot;
@@ -444,6 +458,7 @@ internal sealed partial class DocumentHost
 
             _compacting = true;
             (_compactingEntries, _compactingBytes) = (_logEntries, _logBytes);
+            _compactionScale = CompactionScale(_options);
             _ = CompactAsync(snapshot, _lastSeq);
         }
     }

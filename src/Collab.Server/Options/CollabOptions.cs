@@ -124,6 +124,13 @@ public sealed class DocumentOptions
     public long CompactionLogBytes { get; set; } = 4L * 1024 * 1024;
 
     /// <summary>
+    /// Each document compacts past the thresholds above raised by a random fraction up to this, drawn anew for each
+    /// compaction, so that documents loaded and edited together do not all compact in the same second. 0: exactly at
+    /// the thresholds.
+    /// </summary>
+    public double CompactionJitter { get; set; } = 0.5;
+
+    /// <summary>
     /// Compactions this node runs at once. A document past its threshold waits for a free one and keeps appending
     /// meanwhile (its appends pause only while its own compaction runs), so that documents that reach their
     /// thresholds together (all loaded at start-up, edited at the same pace) do not all compact at once.

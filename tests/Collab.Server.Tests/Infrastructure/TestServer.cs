@@ -49,6 +49,8 @@ internal sealed class TestServer : IAsyncDisposable
                 ["Collab:Documents:ShutdownFlushTimeout"] = "00:00:05",
                 // seconds per server start; StartupWarmUpTests turn it on
                 ["Collab:WarmUp:Enabled"] = "false",
+                // tests count the updates after which a document compacts
+                ["Collab:Documents:CompactionJitter"] = "0",
             };
             foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
             {
