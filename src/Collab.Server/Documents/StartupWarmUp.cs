@@ -201,7 +201,7 @@ internal sealed class StartupWarmUp(IOptions<CollabOptions> options, IDocumentSt
         private readonly WebSocket _socket;
         private readonly Task _server;
         private readonly Task _reader;
-        private readonly Lock _lock = new(); // the document: edits from the warm-up loop, updates from the reader
+        private readonly Lock _lock = new(); // the document and the awareness: edits from the warm-up loop, updates from the reader
         private readonly Channel<byte[]> _outgoing = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
         private readonly Task _writer;
         private readonly CancellationTokenSource _stop = new();
@@ -261,8 +261,11 @@ internal sealed class StartupWarmUp(IOptions<CollabOptions> options, IDocumentSt
                 }
             }
 
-            _awareness.SetLocalState("{\"user\":{\"name\":\"warm-up\",\"round\":" + round + "}}");
-            Send(SyncMessages.EncodeAwareness(_awareness.EncodeUpdate([_doc.ClientId])));
+            lock (_lock)
+            {
+                _awareness.SetLocalState("{\"user\":{\"name\":\"warm-up\",\"round\":" + round + "}}");
+                Send(SyncMessages.EncodeAwareness(_awareness.EncodeUpdate([_doc.ClientId])));
+            }
             if (round % 4 == 0)
             {
                 Send(SyncMessages.EncodeQueryAwareness());
@@ -361,7 +364,12 @@ internal sealed class StartupWarmUp(IOptions<CollabOptions> options, IDocumentSt
 
                     break;
                 case MessageType.Awareness:
-                    _awareness.Apply(AwarenessUpdate.Decode(message.Payload.Span, int.MaxValue));
+                    var entries = AwarenessUpdate.Decode(message.Payload.Span, int.MaxValue);
+                    lock (_lock)
+                    {
+                        _awareness.Apply(entries);
+                    }
+
                     break;
             }
         }
