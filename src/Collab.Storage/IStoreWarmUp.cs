@@ -9,8 +9,8 @@ public interface IStoreWarmUp
 {
     /// <summary>
     /// One round: appends a few updates to a few scratch documents in one transaction, as the group commit does, reads
-    /// back what it would have returned, and rolls the transaction back. Nothing is stored and no stored document is
-    /// touched; concurrent appends wait for the round at most as long as for another group commit.
+    /// back what it would have returned, and rolls the transaction back: nothing it did is kept (the scratch documents
+    /// are in workspace <c>collab:warm-up</c>). Concurrent appends wait for a round at most as long as for another group commit.
     /// </summary>
     Task WarmUpAsync(CancellationToken ct = default);
 }

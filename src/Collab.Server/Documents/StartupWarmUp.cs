@@ -259,13 +259,11 @@ internal sealed class StartupWarmUp(IOptions<CollabOptions> options, IDocumentSt
                         }
                     });
                 }
-            }
 
-            lock (_lock)
-            {
                 _awareness.SetLocalState("{\"user\":{\"name\":\"warm-up\",\"round\":" + round + "}}");
                 Send(SyncMessages.EncodeAwareness(_awareness.EncodeUpdate([_doc.ClientId])));
             }
+
             if (round % 4 == 0)
             {
                 Send(SyncMessages.EncodeQueryAwareness());
