@@ -66,8 +66,9 @@ public sealed partial class PostgresDocumentStore
     //
     // The other statements act only while the row's versions allow the compaction (compacted_seq moves only under the
     // advisory lock and last_seq only grows, so they all agree): replace the compaction snapshot, move the covered
-    // entries' metadata from the log to the history. As with appends, the fault point "before commit" is before the
-    // batch is sent: there is no later point at which the transaction is open and the client holds it.
+    // entries' metadata from the log to the history (one row per run of entries since migration 5). As with appends,
+    // the fault point "before commit" is before the batch is sent: there is no later point at which the transaction is
+    // open and the client holds it.
     public async Task CompactAsync(DocumentKey key, byte[] snapshot, long upToSeq, CancellationToken ct = default)
     {
         StoreGuard.Key(key);
@@ -92,8 +93,7 @@ public sealed partial class PostgresDocumentStore
                     WHERE u.document_id = d.id AND u.seq <= @upTo AND {Allowed}
                     RETURNING u.document_id, u.seq, u.received_at, length(u.payload) AS size, u.origin
                 )
-                INSERT INTO document_history (document_id, seq, received_at, size, origin)
-                SELECT document_id, seq, received_at, size, origin FROM retired
+                {HistoryRuns.InsertRunsFrom("retired")}
                 """);
             var lockRow = new NpgsqlBatchCommand($"SELECT 1 FROM documents d WHERE {Allowed} FOR NO KEY UPDATE");
             var mark = new NpgsqlBatchCommand($"""
@@ -149,7 +149,7 @@ public sealed partial class PostgresDocumentStore
             }
             if (id is null) return false;
 
-            await Exec(c, "DELETE FROM document_updates WHERE document_id = @id; DELETE FROM document_history WHERE document_id = @id", ct,
+            await Exec(c, "DELETE FROM document_updates WHERE document_id = @id; DELETE FROM document_history_runs WHERE document_id = @id", ct,
                 new NpgsqlParameter<long>("id", id.Value)).ConfigureAwait(false);
             await tx.CommitAsync(ct).ConfigureAwait(false);
             return true;

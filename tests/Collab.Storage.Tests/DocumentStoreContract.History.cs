@@ -26,6 +26,39 @@ public abstract partial class DocumentStoreContract
     }
 
     [Fact]
+    public async Task History_pages_in_seq_order_across_many_compactions_and_the_log()
+    {
+        // 30 updates, each its own size, origin and time; compactions retire runs of 4, 1, 6, 1 and 8 entries
+        var start = new DateTimeOffset(2026, 12, 7, 9, 0, 0, TimeSpan.Zero);
+        UpdateRecord At(int seq) => new(Payload(seq, 8 + seq), seq % 3 == 0 ? null : $"o{seq}", start.AddSeconds(seq));
+        var appended = 0;
+        foreach (var upTo in new[] { 4, 5, 11, 12, 20 })
+        {
+            await Store.AppendAsync(Doc, Enumerable.Range(appended + 1, upTo + 2 - appended).Select(At).ToArray());
+            appended = upTo + 2;
+            await Store.CompactAsync(Doc, Snapshot(Enumerable.Range(1, upTo).Select(i => (long)i)), upToSeq: upTo);
+        }
+        await Store.AppendAsync(Doc, Enumerable.Range(appended + 1, 30 - appended).Select(At).ToArray());
+        var catalog = (IDocumentCatalog)Store;
+        Assert.Equal(20, await CountAsync(HistoryEntriesSql));
+
+        var all = await catalog.ReadHistoryAsync(Doc, 0, 1000);
+
+        Assert.Equal(Enumerable.Range(1, 30).Select(i => (long)i), all.Select(h => h.Seq));
+        Assert.All(all, h => Assert.Equal(8 + h.Seq, h.Size));
+        Assert.All(all, h => Assert.Equal(h.Seq % 3 == 0 ? null : $"o{h.Seq}", h.Origin));
+        Assert.All(all, h => Assert.Equal(start.AddSeconds(h.Seq), h.ReceivedAt));
+        foreach (var limit in new[] { 1, 2, 3, 5, 7, 31 })
+        {
+            for (var after = 0; after <= 30; after++)
+            {
+                var page = await catalog.ReadHistoryAsync(Doc, after, limit);
+                Assert.Equal(all.Where(h => h.Seq > after).Take(limit), page);
+            }
+        }
+    }
+
+    [Fact]
     public async Task History_goes_with_its_document()
     {
         await Store.AppendAsync(Doc, Batch(1, 3));
@@ -43,7 +76,7 @@ public abstract partial class DocumentStoreContract
     {
         await Store.AppendAsync(Doc, Batch(1, 3, size: 12));
         // as a version-1 database: no history table, migration 2 (and what came after it) not applied
-        await ExecuteSqlAsync("DROP TABLE document_history; DELETE FROM schema_migrations WHERE version >= 2;");
+        await ExecuteSqlAsync($"DROP TABLE {HistoryTable}; DELETE FROM schema_migrations WHERE version >= 2;");
         await using var upgraded = OpenStore();
 
         await upgraded.MigrateAsync();
@@ -61,25 +94,21 @@ public abstract partial class DocumentStoreContract
         await Store.AppendAsync(Doc, Batch(1, 3, size: 10));
         await Store.CompactAsync(Doc, Snapshot([1, 2]), upToSeq: 2);
         await Store.AppendAsync(Doc, Batch(4, 2, size: 12));
-        Assert.Equal(2, await CountAsync("SELECT count(*) FROM document_history")); // appends write the log only
+        Assert.Equal(2, await CountAsync(HistoryEntriesSql)); // appends write the log only
         // as the version before had it: a history row for every update, the log's too
-        await ExecuteSqlAsync($"""
-            INSERT INTO document_history (document_id, seq, received_at, size, origin)
-            SELECT document_id, seq, received_at, length(payload), origin FROM document_updates;
-            DELETE FROM schema_migrations WHERE version >= {HistoryAtCompactionVersion};
-            """);
+        await ExecuteSqlAsync(HistoryWrittenWithEveryAppendSql);
         await using var upgraded = OpenStore();
         await upgraded.MigrateAsync();
         var catalog = (IDocumentCatalog)upgraded;
 
-        Assert.Equal(2, await CountAsync("SELECT count(*) FROM document_history"));
+        Assert.Equal(2, await CountAsync(HistoryEntriesSql));
         Assert.Equal([1L, 2, 3, 4, 5], (await catalog.ReadHistoryAsync(Doc, 0, 100)).Select(h => h.Seq));
         Assert.Equal([10L, 10, 10, 12, 12], (await catalog.ReadHistoryAsync(Doc, 0, 100)).Select(h => h.Size));
         Assert.Equal([2L, 3, 4], (await catalog.ReadHistoryAsync(Doc, 1, 3)).Select(h => h.Seq)); // from the history into the log
 
         await upgraded.CompactAsync(Doc, Snapshot([1, 2, 3, 4]), upToSeq: 4);
 
-        Assert.Equal(4, await CountAsync("SELECT count(*) FROM document_history"));
+        Assert.Equal(4, await CountAsync(HistoryEntriesSql));
         Assert.Equal(1, await CountAsync("SELECT count(*) FROM document_updates"));
         Assert.Equal([1L, 2, 3, 4, 5], (await catalog.ReadHistoryAsync(Doc, 0, 100)).Select(h => h.Seq));
         Assert.Equal([10L, 10, 10, 12, 12], (await catalog.ReadHistoryAsync(Doc, 0, 100)).Select(h => h.Size));

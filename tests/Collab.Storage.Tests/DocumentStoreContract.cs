@@ -27,6 +27,22 @@ public abstract partial class DocumentStoreContract : IAsyncLifetime
     /// <summary>The migration after which appends no longer write history rows (compaction does).</summary>
     protected abstract int HistoryAtCompactionVersion { get; }
 
+    /// <summary>The table that holds the history compaction wrote (PostgreSQL: as runs, since its migration 5).</summary>
+    protected virtual string HistoryTable => "document_history";
+
+    /// <summary>A query counting the history entries compaction wrote.</summary>
+    protected virtual string HistoryEntriesSql => $"SELECT count(*) FROM {HistoryTable}";
+
+    /// <summary>
+    /// SQL that turns this test's database into one from before <see cref="HistoryAtCompactionVersion"/>: a
+    /// <c>document_history</c> row for every update, the log's too, and the later migrations not applied.
+    /// </summary>
+    protected virtual string HistoryWrittenWithEveryAppendSql => $"""
+        INSERT INTO document_history (document_id, seq, received_at, size, origin)
+        SELECT document_id, seq, received_at, length(payload), origin FROM document_updates;
+        DELETE FROM schema_migrations WHERE version >= {HistoryAtCompactionVersion};
+        """;
+
     /// <summary>Arguments for <see cref="Program"/> after "crash-writer": the backend and where its data lives.</summary>
     protected abstract string[] CrashWriterArguments();
 
@@ -385,7 +401,7 @@ public abstract partial class DocumentStoreContract : IAsyncLifetime
 
         Assert.True(deleted > 1, $"no delete raced the appends ({deleted})");
         Assert.Null(await Store.LoadAsync(Doc));
-        foreach (var table in new[] { "document_updates", "document_history", "document_snapshots" })
+        foreach (var table in new[] { "document_updates", HistoryTable, "document_snapshots" })
             Assert.Equal(0, await CountAsync($"SELECT count(*) FROM {table} WHERE document_id NOT IN (SELECT id FROM documents)"));
     }
 

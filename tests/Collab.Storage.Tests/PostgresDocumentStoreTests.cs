@@ -54,6 +54,26 @@ public sealed class PostgresDocumentStoreTests : DocumentStoreContract
 
     protected override int HistoryAtCompactionVersion => 3;
 
+    protected override string HistoryTable => "document_history_runs";
+
+    protected override string HistoryEntriesSql => "SELECT coalesce(sum(cardinality(sizes)), 0)::bigint FROM document_history_runs";
+
+    // the version-2 table back, a row for every entry of the runs and of the log; migrations 3, 4 and 5 to run again
+    protected override string HistoryWrittenWithEveryAppendSql => $"""
+        {DocumentHistoryTable.Create}
+        {RunsAsHistoryRows}
+        INSERT INTO document_history (document_id, seq, received_at, size, origin)
+        SELECT document_id, seq, received_at, length(payload), origin FROM document_updates;
+        DROP TABLE document_history_runs;
+        DELETE FROM schema_migrations WHERE version >= {HistoryAtCompactionVersion};
+        """;
+
+    private const string RunsAsHistoryRows = """
+        INSERT INTO document_history (document_id, seq, received_at, size, origin)
+        SELECT r.document_id, r.first_seq + e.i - 1, e.received_at, e.size, e.origin
+        FROM document_history_runs r, unnest(r.received_at, r.sizes, r.origins) WITH ORDINALITY AS e (received_at, size, origin, i);
+        """;
+
     protected override string PoisonTriggerSql => """
         CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
@@ -82,6 +102,55 @@ public sealed class PostgresDocumentStoreTests : DocumentStoreContract
 
     protected override void AssertCrashWriterSharedTransactions(long shared) =>
         Assert.True(shared > 0, "the crash writer's documents never shared a transaction: the kill did not test batching");
+
+    [Fact]
+    public async Task Compaction_writes_the_history_as_runs_of_at_most_MaxEntries_and_migration_5_groups_old_rows_the_same_way()
+    {
+        var doc = new DocumentKey("acme", "long");
+        var total = HistoryRuns.MaxEntries + 500;
+        await Store.AppendAsync(doc, TestUpdates.Batch(1, total, size: 9));
+        var retired = HistoryRuns.MaxEntries + 400;
+        await Store.CompactAsync(doc, TestUpdates.Snapshot(Enumerable.Range(1, retired).Select(i => (long)i)), retired);
+        var catalog = (IDocumentCatalog)Store;
+
+        Assert.Equal(2, await CountAsync("SELECT count(*) FROM document_history_runs"));
+        Assert.Equal(retired, await CountAsync(HistoryEntriesSql));
+        Assert.Equal(Enumerable.Range(HistoryRuns.MaxEntries - 2, 6).Select(i => (long)i),
+            (await catalog.ReadHistoryAsync(doc, HistoryRuns.MaxEntries - 3, 6)).Select(h => h.Seq)); // across the runs' boundary
+        Assert.Equal(Enumerable.Range(retired - 1, 4).Select(i => (long)i),
+            (await catalog.ReadHistoryAsync(doc, retired - 2, 4)).Select(h => h.Seq)); // from the runs into the log
+
+        // as a version-4 database whose history lost the row of seq 100 (a gap: no run spans it)
+        await ExecuteSqlAsync($"""
+            {DocumentHistoryTable.Create}
+            {RunsAsHistoryRows}
+            DELETE FROM document_history WHERE seq = 100;
+            DROP TABLE document_history_runs;
+            DELETE FROM schema_migrations WHERE version >= 5;
+            """);
+        await using var upgraded = OpenStore();
+        await upgraded.MigrateAsync();
+
+        // a run ends at the gap and after every MaxEntries-th entry of the document's history
+        Assert.Equal(
+            [(1L, 99L), (101, HistoryRuns.MaxEntries + 1), (HistoryRuns.MaxEntries + 2, retired)],
+            await RunsAsync());
+        var history = await ((IDocumentCatalog)upgraded).ReadHistoryAsync(doc, 0, 100_000);
+        Assert.Equal(Enumerable.Range(1, total).Where(i => i != 100).Select(i => (long)i), history.Select(h => h.Seq));
+        Assert.All(history, h => Assert.Equal(9, h.Size));
+        Assert.Equal([99L, 101, 102], (await ((IDocumentCatalog)upgraded).ReadHistoryAsync(doc, 98, 3)).Select(h => h.Seq));
+    }
+
+    private async Task<List<(long First, long Last)>> RunsAsync()
+    {
+        await using var c = new NpgsqlConnection(ConnectionString + ";Search Path=" + _schema);
+        await c.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT first_seq, last_seq FROM document_history_runs ORDER BY last_seq", c);
+        await using var r = await cmd.ExecuteReaderAsync();
+        var runs = new List<(long, long)>();
+        while (await r.ReadAsync()) runs.Add((r.GetInt64(0), r.GetInt64(1)));
+        return runs;
+    }
 
     [Fact]
     public async Task Concurrent_appends_to_many_documents_share_transactions_and_keep_each_documents_seqs()

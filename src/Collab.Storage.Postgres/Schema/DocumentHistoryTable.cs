@@ -4,7 +4,7 @@ namespace Collab.Storage.Postgres.Schema;
 /// The metadata (seq, time, size, origin) of accepted updates, never compacted: with the log, the document's history.
 /// Version 2 wrote a row with every update; since migration 3 (<see cref="HistoryAtCompaction"/>) compaction writes
 /// the rows of the entries it retires from the log. Deleted with the document (by the delete itself since migration 4,
-/// <see cref="LogWithoutForeignKeys"/>).
+/// <see cref="LogWithoutForeignKeys"/>). Replaced by <see cref="HistoryRuns"/> in migration 5.
 /// </summary>
 internal static class DocumentHistoryTable
 {

@@ -10,6 +10,7 @@ internal static class PostgresMigrations
         new(2, "document_history", DocumentHistoryTable.Create + DocumentHistoryTable.Backfill),
         new(3, "document_history written by compaction", HistoryAtCompaction.Migrate),
         new(4, "document_updates and document_history without foreign keys", LogWithoutForeignKeys.Migrate),
+        new(5, "document_history as runs (document_history_runs)", HistoryRuns.Migrate),
     ];
 
     public static int Latest => All[^1].Version;
