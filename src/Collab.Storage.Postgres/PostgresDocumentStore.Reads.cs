@@ -119,23 +119,22 @@ public sealed partial class PostgresDocumentStore
         {
             // The runs hold the entries compaction retired from the log, the log the rest (migrations 3 and 5), in one
             // statement so that a compaction committing meanwhile cannot move an entry out of view. Only the runs the
-            // page reaches are read (those with fewer than @limit entries after @after before them), and of each only
-            // the slice from @after on: a run's arrays are read whole from storage, the window over the runs is not.
+            // page reaches are unnested (those with fewer than @limit entries after @after before them), and of each only
+            // the slice from @after on.
             await using var cmd = new NpgsqlCommand("""
                 WITH d AS (SELECT id FROM documents WHERE workspace = @w AND name = @n),
                 runs AS (
-                    SELECT r.document_id, r.last_seq, r.first_seq, greatest(r.first_seq, @after + 1) AS from_seq,
+                    SELECT r.first_seq, r.last_seq, r.received_at, r.sizes, r.origins, greatest(r.first_seq, @after + 1) AS from_seq,
                            sum(r.last_seq - greatest(r.first_seq, @after + 1) + 1) OVER (ORDER BY r.last_seq) AS through
                     FROM document_history_runs r, d WHERE r.document_id = d.id AND r.last_seq > @after
-                ),
-                needed AS (SELECT * FROM runs WHERE through - (last_seq - from_seq + 1) < @limit)
+                )
                 SELECT x.seq, x.received_at, x.size, x.origin FROM (
                     SELECT n.from_seq + e.i - 1 AS seq, e.received_at, e.size::bigint AS size, e.origin
-                    FROM needed n
-                    JOIN document_history_runs r ON r.document_id = n.document_id AND r.last_seq = n.last_seq,
+                    FROM runs n,
                     LATERAL (SELECT (n.from_seq - n.first_seq + 1)::int AS lo, least(n.from_seq - n.first_seq + @limit, 2147483647)::int AS hi) s,
-                    LATERAL unnest(r.received_at[s.lo:s.hi], r.sizes[s.lo:s.hi], r.origins[s.lo:s.hi])
+                    LATERAL unnest(n.received_at[s.lo:s.hi], n.sizes[s.lo:s.hi], n.origins[s.lo:s.hi])
                         WITH ORDINALITY AS e (received_at, size, origin, i)
+                    WHERE n.through - (n.last_seq - n.from_seq + 1) < @limit
                     UNION ALL
                     (SELECT u.seq, u.received_at, length(u.payload)::bigint, u.origin FROM document_updates u, d
                      WHERE u.document_id = d.id AND u.seq > @after ORDER BY u.seq LIMIT @limit)
