@@ -10,15 +10,18 @@
 // older ones are no longer listed; they count as received with the oldest listed edit's latency (a lower bound of
 // theirs) and as `unlisted`. Timestamps are performance.timeOrigin + performance.now(), comparable across the worker
 // processes. Prints one JSON line: { sent, expected, received, lost, unlisted, messages, p50, p95, p99, max,
-// generatorCpu } (latencies in ms; messages = remote transactions the clients applied, so received / messages is how
-// many edits a message carried; generatorCpu = CPU seconds of all the generator's processes, from start-up to the end).
-// With --timeline FILE it also writes where in the run the latencies fell: per second since the start of the edits
-// (the warm-up first), the arrivals of the edits made in it and their p50 / p99 / max, and the p99 of the first 4 s
+// generatorCpu, loopP99, loopMax } (latencies in ms; messages = remote transactions the clients applied, so
+// received / messages is how many edits a message carried; generatorCpu = CPU seconds of all the generator's
+// processes, from start-up to the end; loopP99 / loopMax = how late the worse worker's event loop ran, in ms, over the
+// measured part: an arrival is timed only when its worker's loop gets to it, so that much of any latency is the
+// generator's own). With --timeline FILE it also writes where in the run the latencies fell: per second since the
+// start of the edits (the warm-up first), the arrivals of the edits made in it and their p50 / p99 / max, the
+// generator's event-loop delay in that second, and the p99 of the first 4 s
 // after the warm-up against the rest (a server's first seconds after start-up pay for its JIT compiling; spikes show
 // which second).
 import { fork } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
-import { performance } from 'node:perf_hooks'
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import WebSocket from 'ws'
@@ -111,6 +114,11 @@ async function worker () {
   // one too), and every run's p99 carried it (2026-12-07).
   clients.forEach((c) => setTimeout(() => c.provider.awareness.setLocalStateField('user', { name: `c${c.id}` }), Math.random() * 15000))
   const end = measureFrom + job.duration * 1000
+  // How late this process's event loop ran its callbacks: an arrival waits that long before the observer above reads
+  // its time, so a run (or a second) whose loop delay is high shows the generator, not the server, holding edits.
+  // Per second from the start of the edits, and over the measured part (from the end of the warm-up to the end of
+  // the grace period below).
+  const loop = loopDelay(start, measureFrom)
   const interval = 1000 / job.rate
   // spread the clients' ticks over the interval so edits do not arrive in lockstep
   await new Promise((resolve) => {
@@ -138,6 +146,7 @@ async function worker () {
   })
   // let the last edits arrive
   await new Promise((resolve) => setTimeout(resolve, 2000))
+  const { seconds: loopSeconds, measured: loopMeasured } = loop.stop()
   const latencies = []
   const sentAt = []
   let sent = 0
@@ -148,7 +157,7 @@ async function worker () {
   clients.forEach((c) => c.provider.destroy())
   // a large message is still being written when send returns: exit only once it is out
   const usage = process.cpuUsage() // this worker's CPU time since it started (user + system, µs)
-  process.send({ type: 'done', sent, received, unlisted, messages, latencies, sentAt, cpu: (usage.user + usage.system) / 1e6 }, () => process.exit(0))
+  process.send({ type: 'done', sent, received, unlisted, messages, latencies, sentAt, loopSeconds, loopMeasured, cpu: (usage.user + usage.system) / 1e6 }, () => process.exit(0))
 }
 
 async function main () {
@@ -186,12 +195,42 @@ async function main () {
   const own = process.cpuUsage()
   const cpu = results.reduce((s, r) => s + r.cpu, (own.user + own.system) / 1e6)
   const expected = sent * (args.clients - 1)
+  // the worse worker's event-loop delay over the measured part
+  const loopP99 = Math.max(...results.map((r) => r.loopMeasured.p99))
+  const loopMax = Math.max(...results.map((r) => r.loopMeasured.max))
   const q = (p) => latencies.length === 0 ? null : Math.round(quantile(latencies, p) * 10) / 10
   console.log(JSON.stringify({
     rooms: args.rooms, clients: args.clients, rate: args.rate, duration: args.duration,
     target: total * args.rate * args.duration, sent, expected, received, lost: expected - received, unlisted, messages,
-    p50: q(0.5), p95: q(0.95), p99: q(0.99), max: q(1), generatorCpu: Math.round(cpu * 10) / 10
+    p50: q(0.5), p95: q(0.95), p99: q(0.99), max: q(1), generatorCpu: Math.round(cpu * 10) / 10,
+    loopP99: Math.round(loopP99 * 10) / 10, loopMax: Math.round(loopMax * 10) / 10
   }))
+}
+
+// Event-loop delay (ms beyond the sampling interval): p99 and max for each second from `start`, and for all of it
+// from `measureFrom` until stop() is called.
+function loopDelay (start, measureFrom) {
+  const resolution = 10
+  const delay = (h) => ({ p99: Math.max(0, h.percentile(99) / 1e6 - resolution), max: Math.max(0, h.max / 1e6 - resolution) })
+  const perSecond = monitorEventLoopDelay({ resolution })
+  const measured = monitorEventLoopDelay({ resolution })
+  const seconds = []
+  const sample = () => { seconds.push(delay(perSecond)); perSecond.reset() }
+  let timer
+  const timers = [
+    setTimeout(() => { perSecond.enable(); timer = setInterval(sample, 1000) }, Math.max(0, start - now())),
+    setTimeout(() => measured.enable(), Math.max(0, measureFrom - now()))
+  ]
+  return {
+    stop () {
+      timers.forEach(clearTimeout)
+      clearInterval(timer)
+      sample()
+      perSecond.disable()
+      measured.disable()
+      return { seconds, measured: delay(measured) }
+    }
+  }
 }
 
 // the value at fraction p of an ascending, non-empty array
@@ -199,8 +238,9 @@ function quantile (sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]
 }
 
-// per second since the start of the edits: arrivals of the edits made in that second, p50 / p99 / max (ms); then p99
-// of the first 4 s after the warm-up and of the rest
+// per second since the start of the edits: arrivals of the edits made in that second, p50 / p99 / max (ms), and the
+// generator's event-loop delay in that second (p99 / max ms, the worse worker); then p99 of the first 4 s after the
+// warm-up and of the rest
 function writeTimeline (file, results, warmup) {
   const bins = new Map()
   const early = []
@@ -216,7 +256,10 @@ function writeTimeline (file, results, warmup) {
   const pick = (sorted, p) => sorted.length === 0 ? '-' : quantile(sorted, p).toFixed(1)
   const lines = [...bins.keys()].sort((a, b) => a - b).map((second) => {
     const l = bins.get(second).sort((a, b) => a - b)
-    return `${second}s received=${l.length} p50=${pick(l, 0.5)} p99=${pick(l, 0.99)} max=${pick(l, 1)}`
+    // the worse worker's event-loop delay in that second
+    const loops = results.map((r) => r.loopSeconds[second]).filter(Boolean)
+    const loop = loops.length === 0 ? '' : ` loop p99=${Math.max(...loops.map((d) => d.p99)).toFixed(1)} max=${Math.max(...loops.map((d) => d.max)).toFixed(1)}`
+    return `${second}s received=${l.length} p50=${pick(l, 0.5)} p99=${pick(l, 0.99)} max=${pick(l, 1)}${loop}`
   })
   lines.push(`p99 first 4 s=${pick(early.sort((a, b) => a - b), 0.99)} after=${pick(late.sort((a, b) => a - b), 0.99)}`)
   writeFileSync(file, lines.join('\n') + '\n')

@@ -41,8 +41,8 @@ start_server() { # name port -> sets server_pid
 servers=(classic collab-memory collab-sqlite)
 [ -n "${COLLAB_BENCH_POSTGRES:-}" ] && servers+=(collab-postgres)
 
-echo "| server | rooms × clients | edits/s/client | warm-up s | sent / target | lost | edits per message | p50 ms | p95 ms | p99 ms | max ms | CPU s: server / generator |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| server | rooms × clients | edits/s/client | warm-up s | sent / target | lost | edits per message | p50 ms | p95 ms | p99 ms | max ms | CPU s: server / generator | generator loop delay p99 / max ms |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 port=5301
 for run in "${runs[@]}"; do
   read -r rooms clients rate duration warmup <<<"$run"
@@ -56,7 +56,7 @@ for run in "${runs[@]}"; do
     [ -n "${COLLAB_BENCH_TIMELINES:-}" ] && mkdir -p "$COLLAB_BENCH_TIMELINES" && timeline=(--timeline "$COLLAB_BENCH_TIMELINES/$name-$rooms-$clients-$rate-$warmup.txt")
     result=$(node load.mjs --url "$url" --rooms "$rooms" --clients "$clients" --rate "$rate" --duration "$duration" --warmup "$warmup" --workers 2 "${timeline[@]}" 2>/dev/null || echo '{}')
     server_cpu=$(awk -v a="$cpu0" -v b="$(cpu_s "$server_pid")" 'BEGIN { printf "%.1f", b - a }')
-    node -e "const r=JSON.parse(process.argv[1]); console.log('| $name | ${rooms} × ${clients} | $rate | $warmup | ' + [r.sent + ' / ' + r.target, r.unlisted ? r.lost + ' (' + r.unlisted + ' unlisted)' : r.lost, r.messages ? (r.received / r.messages).toFixed(2) : null, r.p50, r.p95, r.p99, r.max, '$server_cpu / ' + r.generatorCpu].map(v => v ?? 'n/a').join(' | ') + ' |')" "$result"
+    node -e "const r=JSON.parse(process.argv[1]); console.log('| $name | ${rooms} × ${clients} | $rate | $warmup | ' + [r.sent + ' / ' + r.target, r.unlisted ? r.lost + ' (' + r.unlisted + ' unlisted)' : r.lost, r.messages ? (r.received / r.messages).toFixed(2) : null, r.p50, r.p95, r.p99, r.max, '$server_cpu / ' + r.generatorCpu, r.loopP99 == null ? null : r.loopP99 + ' / ' + r.loopMax].map(v => v ?? 'n/a').join(' | ') + ' |')" "$result"
     kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
   done
 done
