@@ -2,6 +2,13 @@
 // latency from an edit to its arrival at each other client of the room, and counts what never arrived.
 //
 //   node load.mjs --url ws://127.0.0.1:5000/ws --rooms 50 --clients 8 --rate 10 --duration 30 [--warmup 5] [--workers 2]
+//                 [--client provider|light]
+//
+// --client provider (the default): each client is a y-websocket provider with its Y.Doc, as an editor runs it; the
+// generator's processes then spend most of their CPU applying every update to 400 Y.Docs, and on two cores shared
+// with the server that backlog becomes part of every latency. --client light: each client is light.mjs, the same
+// protocol and the same bytes on the wire without a Y.Doc (it reads the values off each update), so the latency is the
+// server's and the network's, and the generator's own delay stays small.
 //
 // Every client writes its own key of a Y.Map (`c<id>` = { s: seq of its last edit, t: the times of its last 16 edits,
 // in 0.1 ms since the common start }): the document stays small, each edit is one update. A server may deliver several
@@ -25,19 +32,20 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import WebSocket from 'ws'
+import { LightClient } from './light.mjs'
 
 process.setMaxListeners(1000) // each provider adds an exit listener
 const now = () => performance.timeOrigin + performance.now()
 
 function parseArgs (argv) {
-  const args = { rooms: 10, clients: 4, rate: 5, duration: 10, warmup: 3, workers: 2, prefix: `load-${process.pid}` }
+  const args = { rooms: 10, clients: 4, rate: 5, duration: 10, warmup: 3, workers: 2, prefix: `load-${process.pid}`, client: 'provider' }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     if (a.startsWith('--')) {
       const key = a.slice(2)
       const value = argv[i + 1]
       i++
-      args[key] = key === 'url' || key === 'prefix' || key === 'timeline' ? value : Number(value)
+      args[key] = key === 'url' || key === 'prefix' || key === 'timeline' || key === 'client' ? value : Number(value)
     }
   }
   return args
@@ -52,56 +60,77 @@ async function worker () {
   const clients = []
   const epoch = { start: 0, measureFrom: Infinity } // set below, before the first edit
   for (const [room, id] of job.assignments) {
-    // people join a room at different moments: the providers are created over 3 s, which spreads the phases of
+    // people join a room at different moments: the clients are created over 3 s, which spreads the phases of
     // y-protocols' awareness check (every 3 s from a provider's creation; see the renewals below)
     await new Promise((resolve) => setTimeout(resolve, 3000 / job.assignments.length))
-    const doc = new Y.Doc()
-    const provider = new WebsocketProvider(job.url, `${job.prefix}/r${room}`, doc, {
-      WebSocketPolyfill: WebSocket, disableBc: true, maxBackoffTime: 1000
-    })
-    const c = { room, id, doc, provider, sent: 0, seq: 0, history: [], latencies: [], sentAt: [], received: 0, unlisted: 0, messages: 0, seen: new Map() }
-    const map = doc.getMap('m')
+    const c = { room, id, sent: 0, seq: 0, history: [], latencies: [], sentAt: [], received: 0, unlisted: 0, messages: 0, seen: new Map() }
     const arrived = (sentAt, latency) => {
       c.latencies.push(latency)
       if (job.timeline) c.sentAt.push(sentAt - epoch.start)
       c.received++
     }
-    map.observe((event, tx) => {
-      if (tx.local) return
-      const t = now()
-      if (t >= epoch.measureFrom) c.messages++
-      for (const key of event.keysChanged) {
-        if (key === `c${id}`) continue
-        const v = map.get(key)
-        if (!v || !v.t) continue
-        const last = c.seen.get(key) ?? -1
-        const first = v.s - v.t.length + 1
-        // After a stall (more than 16 edits of one client in one message) the edits between the last one seen and the
-        // oldest the value lists arrived too: Yjs applies a client's updates in order, so the key at seq s means every
-        // earlier edit was applied. Their times fell out of the list: each counts as received with the oldest listed
-        // edit's latency, a lower bound of its own, and is measured if it was made after the warm-up by the schedule.
-        if (first > last + 1) {
-          const oldestAt = epoch.start + v.t[0] / 10
-          for (let k = 0; k < first - (last + 1); k++) {
-            if (oldestAt - (k + 1) * (1000 / job.rate) < epoch.measureFrom) break
-            arrived(oldestAt, t - oldestAt)
-            c.unlisted++
-          }
+    // a value of another client's key (`writer`) arrived at time t
+    const receive = (writer, v, t) => {
+      if (!v || !v.t) return
+      const last = c.seen.get(writer) ?? -1
+      if (v.s <= last) return
+      const first = v.s - v.t.length + 1
+      // After a stall (more than 16 edits of one client in one message) the edits between the last one seen and the
+      // oldest the value lists arrived too: Yjs applies a client's updates in order, so the key at seq s means every
+      // earlier edit was applied. Their times fell out of the list: each counts as received with the oldest listed
+      // edit's latency, a lower bound of its own, and is measured if it was made after the warm-up by the schedule.
+      if (first > last + 1) {
+        const oldestAt = epoch.start + v.t[0] / 10
+        for (let k = 0; k < first - (last + 1); k++) {
+          if (oldestAt - (k + 1) * (1000 / job.rate) < epoch.measureFrom) break
+          arrived(oldestAt, t - oldestAt)
+          c.unlisted++
         }
-        for (let i = Math.max(0, last + 1 - first); i < v.t.length; i++) {
-          const sentAt = epoch.start + v.t[i] / 10
-          // an edit is measured when it was made after the warm-up
-          if (sentAt >= epoch.measureFrom) arrived(sentAt, t - sentAt)
-        }
-        c.seen.set(key, v.s)
       }
-    })
+      for (let i = Math.max(0, last + 1 - first); i < v.t.length; i++) {
+        const sentAt = epoch.start + v.t[i] / 10
+        // an edit is measured when it was made after the warm-up
+        if (sentAt >= epoch.measureFrom) arrived(sentAt, t - sentAt)
+      }
+      c.seen.set(writer, v.s)
+    }
+    if (job.client === 'light') {
+      // reads values off the wire: a message counts once, at the time its first value is read
+      let counted = -1
+      c.light = new LightClient(WebSocket, job.url, `${job.prefix}/r${room}`, {
+        onValues (writer, values) {
+          if (writer === c.light.clientID) return
+          const t = now()
+          if (counted !== c.light.messages) { counted = c.light.messages; if (t >= epoch.measureFrom) c.messages++ }
+          for (const v of values) receive(writer, v, t)
+        }
+      })
+      c.set = (value) => c.light.set(`c${id}`, value)
+      c.synced = c.light.synced
+      c.setAwareness = (state) => { c.light.setAwareness(state); c.renewal = setInterval(() => c.light.setAwareness(), 15000) }
+      c.destroy = () => { clearInterval(c.renewal); c.light.close() }
+    } else {
+      const doc = new Y.Doc()
+      const provider = new WebsocketProvider(job.url, `${job.prefix}/r${room}`, doc, {
+        WebSocketPolyfill: WebSocket, disableBc: true, maxBackoffTime: 1000
+      })
+      const map = doc.getMap('m')
+      map.observe((event, tx) => {
+        if (tx.local) return
+        const t = now()
+        if (t >= epoch.measureFrom) c.messages++
+        for (const key of event.keysChanged) {
+          if (key !== `c${id}`) receive(key, map.get(key), t)
+        }
+      })
+      c.set = (value) => map.set(`c${id}`, value)
+      c.synced = provider.synced ? Promise.resolve() : new Promise((resolve) => provider.once('sync', resolve))
+      c.setAwareness = (state) => provider.awareness.setLocalStateField('user', state.user)
+      c.destroy = () => provider.destroy()
+    }
     clients.push(c)
   }
-  await Promise.all(clients.map((c) => new Promise((resolve) => {
-    if (c.provider.synced) resolve()
-    else c.provider.once('sync', resolve)
-  })))
+  await Promise.all(clients.map((c) => c.synced))
   process.send({ type: 'ready' })
   const { start } = await new Promise((resolve) => process.once('message', resolve))
   epoch.start = start
@@ -112,7 +141,7 @@ async function worker () {
   // within a second, every renewal fell in one second, in which each provider applied and re-sent 7 others'; the
   // generator's event loops stalled 90-130 ms there, p99 was 70-170 ms in that second on every server (the classic
   // one too), and every run's p99 carried it (2026-12-07).
-  clients.forEach((c) => setTimeout(() => c.provider.awareness.setLocalStateField('user', { name: `c${c.id}` }), Math.random() * 15000))
+  clients.forEach((c) => setTimeout(() => c.setAwareness({ user: { name: `c${c.id}` } }), Math.random() * 15000))
   const end = measureFrom + job.duration * 1000
   // How late this process's event loop ran its callbacks: an arrival waits that long before the observer above reads
   // its time, so a run (or a second) whose loop delay is high shows the generator, not the server, holding edits.
@@ -135,7 +164,7 @@ async function worker () {
         const measured = start + at / 10 >= measureFrom
         c.history.push(at)
         if (c.history.length > 16) c.history.shift()
-        c.doc.getMap('m').set(`c${c.id}`, { s: c.seq++, t: c.history.slice() })
+        c.set({ s: c.seq++, t: c.history.slice() })
         if (measured) c.sent++
         next += interval
         while (next + interval < now()) next += interval
@@ -154,7 +183,7 @@ async function worker () {
   let unlisted = 0
   let messages = 0
   for (const c of clients) { latencies.push(...c.latencies); sentAt.push(...c.sentAt); sent += c.sent; received += c.received; unlisted += c.unlisted; messages += c.messages }
-  clients.forEach((c) => c.provider.destroy())
+  clients.forEach((c) => c.destroy())
   // a large message is still being written when send returns: exit only once it is out
   const usage = process.cpuUsage() // this worker's CPU time since it started (user + system, µs)
   process.send({ type: 'done', sent, received, unlisted, messages, latencies, sentAt, loopSeconds, loopMeasured, cpu: (usage.user + usage.system) / 1e6 }, () => process.exit(0))
@@ -174,7 +203,7 @@ async function main () {
   const ready = children.map((child) => new Promise((resolve) => child.on('message', (m) => { if (m.type === 'ready') resolve() })))
   const done = children.map((child) => new Promise((resolve) => child.on('message', (m) => { if (m.type === 'done') resolve(m) })))
   children.forEach((child, i) => child.on('message', (m) => {
-    if (m.type === 'hello') child.send({ url: args.url, prefix: args.prefix, assignments: assignments[i], rate: args.rate, duration: args.duration, warmup: args.warmup, timeline: Boolean(args.timeline) })
+    if (m.type === 'hello') child.send({ url: args.url, prefix: args.prefix, client: args.client, assignments: assignments[i], rate: args.rate, duration: args.duration, warmup: args.warmup, timeline: Boolean(args.timeline) })
   }))
   const progress = children.map(() => 'started')
   children.forEach((child, i) => child.on('message', (m) => { progress[i] = m.type }))

@@ -6,7 +6,11 @@
 #   tier-up and Collab's first compactions, which the first 10-15 s after a start still show)
 # Needs: npm ci --omit=optional --prefix bench/load; a quiet machine (numbers on a busy one mean little). Collab servers
 # listen after their start-up warm-up (up to 5 s; Collab:WarmUp), which is not part of any measured run.
-# COLLAB_BENCH_TIMELINES=DIR keeps each load's per-second latencies there (load.mjs --timeline), one file per server and run.
+# Each run is measured with two generators (COLLAB_BENCH_CLIENTS, default "light provider"): light clients (light.mjs:
+# the y-websocket protocol without a Y.Doc, so the generator's own CPU stays low and the latency is the server's) and
+# real y-websocket providers (end to end: each client also applies every update to its Y.Doc on the same two cores).
+# COLLAB_BENCH_TIMELINES=DIR keeps each load's per-second latencies there (load.mjs --timeline), one file per server,
+# generator and run.
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$(cd ../.. && pwd)
@@ -41,23 +45,27 @@ start_server() { # name port -> sets server_pid
 servers=(classic collab-memory collab-sqlite)
 [ -n "${COLLAB_BENCH_POSTGRES:-}" ] && servers+=(collab-postgres)
 
-echo "| server | rooms × clients | edits/s/client | warm-up s | sent / target | lost | edits per message | p50 ms | p95 ms | p99 ms | max ms | CPU s: server / generator | generator loop delay p99 / max ms |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+clients_kinds=(${COLLAB_BENCH_CLIENTS:-light provider})
+
+echo "| server | clients | rooms × clients | edits/s/client | warm-up s | sent / target | lost | edits per message | p50 ms | p95 ms | p99 ms | max ms | CPU s: server / generator | generator loop delay p99 / max ms |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 port=5301
 for run in "${runs[@]}"; do
   read -r rooms clients rate duration warmup <<<"$run"
   warmup=${warmup:-5}
-  for name in "${servers[@]}"; do
-    port=$((port + 1))
-    start_server "$name" "$port"
-    url="ws://127.0.0.1:$port"; [ "$name" = classic ] || url="$url/ws"
-    cpu0=$(cpu_s "$server_pid")
-    timeline=()
-    [ -n "${COLLAB_BENCH_TIMELINES:-}" ] && mkdir -p "$COLLAB_BENCH_TIMELINES" && timeline=(--timeline "$COLLAB_BENCH_TIMELINES/$name-$rooms-$clients-$rate-$warmup.txt")
-    result=$(node load.mjs --url "$url" --rooms "$rooms" --clients "$clients" --rate "$rate" --duration "$duration" --warmup "$warmup" --workers 2 "${timeline[@]}" 2>/dev/null || echo '{}')
-    server_cpu=$(awk -v a="$cpu0" -v b="$(cpu_s "$server_pid")" 'BEGIN { printf "%.1f", b - a }')
-    node -e "const r=JSON.parse(process.argv[1]); console.log('| $name | ${rooms} × ${clients} | $rate | $warmup | ' + [r.sent + ' / ' + r.target, r.unlisted ? r.lost + ' (' + r.unlisted + ' unlisted)' : r.lost, r.messages ? (r.received / r.messages).toFixed(2) : null, r.p50, r.p95, r.p99, r.max, '$server_cpu / ' + r.generatorCpu, r.loopP99 == null ? null : r.loopP99 + ' / ' + r.loopMax].map(v => v ?? 'n/a').join(' | ') + ' |')" "$result"
-    kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
+  for kind in "${clients_kinds[@]}"; do
+    for name in "${servers[@]}"; do
+      port=$((port + 1))
+      start_server "$name" "$port"
+      url="ws://127.0.0.1:$port"; [ "$name" = classic ] || url="$url/ws"
+      cpu0=$(cpu_s "$server_pid")
+      timeline=()
+      [ -n "${COLLAB_BENCH_TIMELINES:-}" ] && mkdir -p "$COLLAB_BENCH_TIMELINES" && timeline=(--timeline "$COLLAB_BENCH_TIMELINES/$name-$kind-$rooms-$clients-$rate-$warmup.txt")
+      result=$(node load.mjs --url "$url" --rooms "$rooms" --clients "$clients" --rate "$rate" --duration "$duration" --warmup "$warmup" --workers 2 --client "$kind" "${timeline[@]}" 2>/dev/null || echo '{}')
+      server_cpu=$(awk -v a="$cpu0" -v b="$(cpu_s "$server_pid")" 'BEGIN { printf "%.1f", b - a }')
+      node -e "const r=JSON.parse(process.argv[1]); console.log('| $name | $kind | ${rooms} × ${clients} | $rate | $warmup | ' + [r.sent + ' / ' + r.target, r.unlisted ? r.lost + ' (' + r.unlisted + ' unlisted)' : r.lost, r.messages ? (r.received / r.messages).toFixed(2) : null, r.p50, r.p95, r.p99, r.max, '$server_cpu / ' + r.generatorCpu, r.loopP99 == null ? null : r.loopP99 + ' / ' + r.loopMax].map(v => v ?? 'n/a').join(' | ') + ' |')" "$result"
+      kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
+    done
   done
 done
 

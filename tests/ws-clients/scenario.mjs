@@ -413,6 +413,54 @@ const scenarios = {
     return { content: JSON.parse(content(c.doc)) }
   },
 
+  // the load generator's light client (bench/load/light.mjs, no Y.Doc) against yjs and a provider: the updates it
+  // writes are the bytes yjs writes for the same map sets, a provider applies them, it reads a provider's values and
+  // a merged update's back, and a late light client gets the state from sync step 2
+  async light () {
+    const { LightClient, encodeMapSet, readUpdateValues } = await import('../../bench/load/light.mjs')
+    const doc = new Y.Doc()
+    doc.clientID = 3000000000
+    const updates = []
+    doc.on('update', (u) => updates.push(u))
+    const values = [{ s: 0, t: [12] }, { s: 1, t: [12, 250000] }, { s: 2, t: [0, 63, 64, 8191, 8192, 2147483647, -5] },
+      { s: 3, t: [], name: 'zoë €', none: null, yes: true, no: false, nested: { a: [1, 'x'] } }]
+    const mismatches = []
+    values.forEach((v, i) => {
+      doc.getMap('m').set('k', v)
+      const mine = Buffer.from(encodeMapSet(doc.clientID, i, 'm', 'k', v, i === 0 ? null : i - 1)).toString('hex')
+      const theirs = Buffer.from(updates[i]).toString('hex')
+      if (mine !== theirs) mismatches.push({ i, mine, theirs })
+    })
+    const readBack = []
+    readUpdateValues(Y.mergeUpdates(updates), (c, vs) => readBack.push(...vs.map((v) => ({ client: c, v }))))
+
+    const p = client('provider')
+    await synced(p)
+    const seen = []
+    const light = new LightClient(WebSocket, args.url, args.room, { onValues: (c, vs) => vs.forEach((v) => seen.push({ client: c, v })) })
+    await light.synced
+    light.setAwareness({ user: { name: 'light' } })
+    for (let s = 0; s < 3; s++) {
+      light.set('light', { s, t: [s] })
+      p.doc.getMap('m').set('provider', { s, t: [s] })
+    }
+    await waitFor(() => p.doc.getMap('m').get('light')?.s === 2, 'the light client\'s edits at the provider')
+    await waitFor(() => seen.some((x) => x.client === p.doc.clientID && x.v.s === 2), "the provider's edits at the light client")
+    await waitFor(() => p.awareness.getStates().get(light.clientID)?.user?.name === 'light', "the light client's awareness at the provider")
+    const late = []
+    const lateClient = new LightClient(WebSocket, args.url, args.room, { onValues: (c, vs) => vs.forEach((v) => late.push({ client: c, v })) })
+    await lateClient.synced
+    light.close()
+    lateClient.close()
+    return {
+      mismatches,
+      readBack: readBack.map((x) => x.client === doc.clientID ? x.v.s : -1),
+      providerSaw: p.doc.getMap('m').get('light'),
+      lightSaw: seen.filter((x) => x.client === p.doc.clientID).map((x) => x.v.s),
+      lateSaw: late.map((x) => (x.client === light.clientID ? 'light' : x.client === p.doc.clientID ? 'provider' : 'other') + x.v.s).sort()
+    }
+  },
+
   // for the workspace hub: two users (awareness user fields) join, a edits once and then in a quick burst, moves its
   // cursor (not a presence change), and they leave one by one (a says goodbye, b's connection just drops). Prints {stage:'present'} once both are known, then
   // waits for the file args.gate (if given) so the test can look at the presence before anything else happens.
