@@ -182,6 +182,10 @@ export class LightClient {
       this.ws.once('error', reject)
       this.ws.once('close', (code, reason) => reject(new Error(`closed before sync: ${code} ${reason}`)))
     })
+    this.synced.catch(() => {}) // a failed connection is the awaiting caller's to report, not an unhandled rejection
+    this.closed = null // { code, reason } once the socket closed
+    this.ws.on('close', (code, reason) => { this.closed = { code, reason: String(reason) } })
+    this.ws.on('error', () => {}) // reported through `synced` or `closed`
     this.ws.on('open', () => this.ws.send(syncMessage(SYNC_STEP1, Uint8Array.of(0)))) // an empty state vector: send me everything
     this.ws.on('message', (data) => this._receive(data))
   }

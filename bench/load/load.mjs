@@ -130,7 +130,7 @@ async function worker () {
     }
     clients.push(c)
   }
-  await Promise.all(clients.map((c) => c.synced))
+  await Promise.all(clients.map((c) => c.synced)).catch((e) => { console.error(`a client did not connect: ${e.message}`); process.exit(1) })
   process.send({ type: 'ready' })
   const { start } = await new Promise((resolve) => process.once('message', resolve))
   epoch.start = start
@@ -173,8 +173,15 @@ async function worker () {
       setTimeout(tick, Math.max(0, next - now()))
     })
   })
-  // let the last edits arrive
+  // let the last edits arrive: 2 s, then for as long as arrivals continue (a saturated server drains its backlog),
+  // at most 30 s more; what has not arrived by then counts as lost
+  const arrivals = () => clients.reduce((sum, c) => sum + c.received, 0)
+  const graceEnd = now() + 32000
   await new Promise((resolve) => setTimeout(resolve, 2000))
+  for (let before = -1; arrivals() !== before && now() < graceEnd;) {
+    before = arrivals()
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+  }
   const { seconds: loopSeconds, measured: loopMeasured } = loop.stop()
   const latencies = []
   const sentAt = []
@@ -183,6 +190,9 @@ async function worker () {
   let unlisted = 0
   let messages = 0
   for (const c of clients) { latencies.push(...c.latencies); sentAt.push(...c.sentAt); sent += c.sent; received += c.received; unlisted += c.unlisted; messages += c.messages }
+  // a light client does not reconnect: a socket the server closed during the run shows here (its edits count as lost)
+  const closed = clients.filter((c) => c.light?.closed).map((c) => `c${c.id}: ${c.light.closed.code} ${c.light.closed.reason}`)
+  if (closed.length > 0) console.error(`${closed.length} light clients were closed during the run: ${closed.slice(0, 5).join('; ')}`)
   clients.forEach((c) => c.destroy())
   // a large message is still being written when send returns: exit only once it is out
   const usage = process.cpuUsage() // this worker's CPU time since it started (user + system, µs)

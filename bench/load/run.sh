@@ -9,6 +9,8 @@
 # Each run is measured with two generators (COLLAB_BENCH_CLIENTS, default "light provider"): light clients (light.mjs:
 # the y-websocket protocol without a Y.Doc, so the generator's own CPU stays low and the latency is the server's) and
 # real y-websocket providers (end to end: each client also applies every update to its Y.Doc on the same two cores).
+# Beside each load, fsync.mjs measures how long the disk takes to flush a write (the wait a durable commit has): a
+# durable backend's p99 is only as good as the disk's flushes in those seconds.
 # COLLAB_BENCH_TIMELINES=DIR keeps each load's per-second latencies there (load.mjs --timeline), one file per server,
 # generator and run.
 set -euo pipefail
@@ -47,8 +49,8 @@ servers=(classic collab-memory collab-sqlite)
 
 clients_kinds=(${COLLAB_BENCH_CLIENTS:-light provider})
 
-echo "| server | clients | rooms × clients | edits/s/client | warm-up s | sent / target | lost | edits per message | p50 ms | p95 ms | p99 ms | max ms | CPU s: server / generator | generator loop delay p99 / max ms |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| server | clients | rooms × clients | edits/s/client | warm-up s | sent / target | lost | edits per message | p50 ms | p95 ms | p99 ms | max ms | CPU s: server / generator | generator loop delay p99 / max ms | disk fsync p99 / max ms (over 100 ms) |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 port=5301
 for run in "${runs[@]}"; do
   read -r rooms clients rate duration warmup <<<"$run"
@@ -61,9 +63,12 @@ for run in "${runs[@]}"; do
       cpu0=$(cpu_s "$server_pid")
       timeline=()
       [ -n "${COLLAB_BENCH_TIMELINES:-}" ] && mkdir -p "$COLLAB_BENCH_TIMELINES" && timeline=(--timeline "$COLLAB_BENCH_TIMELINES/$name-$kind-$rooms-$clients-$rate-$warmup.txt")
+      # the disk's flush latency in the same seconds (fsync.mjs): a durable backend's commits wait for it
+      probe_out=$(mktemp); node fsync.mjs --seconds 600 >"$probe_out" & probe=$!
       result=$(node load.mjs --url "$url" --rooms "$rooms" --clients "$clients" --rate "$rate" --duration "$duration" --warmup "$warmup" --workers 2 --client "$kind" "${timeline[@]}" 2>/dev/null || echo '{}')
+      kill -TERM "$probe"; wait "$probe" || true; disk=$(cat "$probe_out"); rm -f "$probe_out"
       server_cpu=$(awk -v a="$cpu0" -v b="$(cpu_s "$server_pid")" 'BEGIN { printf "%.1f", b - a }')
-      node -e "const r=JSON.parse(process.argv[1]); console.log('| $name | $kind | ${rooms} × ${clients} | $rate | $warmup | ' + [r.sent + ' / ' + r.target, r.unlisted ? r.lost + ' (' + r.unlisted + ' unlisted)' : r.lost, r.messages ? (r.received / r.messages).toFixed(2) : null, r.p50, r.p95, r.p99, r.max, '$server_cpu / ' + r.generatorCpu, r.loopP99 == null ? null : r.loopP99 + ' / ' + r.loopMax].map(v => v ?? 'n/a').join(' | ') + ' |')" "$result"
+      node -e "const r=JSON.parse(process.argv[1]); const d=JSON.parse(process.argv[2] || '{}'); console.log('| $name | $kind | ${rooms} × ${clients} | $rate | $warmup | ' + [r.sent + ' / ' + r.target, r.unlisted ? r.lost + ' (' + r.unlisted + ' unlisted)' : r.lost, r.messages ? (r.received / r.messages).toFixed(2) : null, r.p50, r.p95, r.p99, r.max, '$server_cpu / ' + r.generatorCpu, r.loopP99 == null ? null : r.loopP99 + ' / ' + r.loopMax, d.max == null ? null : d.p99 + ' / ' + d.max + ' (' + d.over100.length + ')'].map(v => v ?? 'n/a').join(' | ') + ' |')" "$result" "$disk"
       kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
     done
   done
