@@ -17,11 +17,13 @@ const SYNC_STEP1 = 0
 const SYNC_STEP2 = 1
 const SYNC_UPDATE = 2
 const CONTENT_ANY = 8
+const utf8 = new TextEncoder()
+const utf8Decoder = new TextDecoder()
 
 // --- writing (lib0's encoding, for the few shapes written here) ---
 
 class Writer {
-  constructor () { this.bytes = []; this.text = new TextEncoder() }
+  constructor () { this.bytes = [] }
   byte (b) { this.bytes.push(b) }
   uint (n) { // varUint
     while (n > 0x7f) { this.bytes.push(0x80 | (n & 0x7f)); n = Math.floor(n / 128) }
@@ -34,7 +36,7 @@ class Writer {
     n = Math.floor(n / 64)
     while (n > 0) { this.bytes.push((n > 0x7f ? 0x80 : 0) | (n & 0x7f)); n = Math.floor(n / 128) }
   }
-  string (s) { const b = this.text.encode(s); this.uint(b.length); for (const x of b) this.bytes.push(x) }
+  string (s) { const b = utf8.encode(s); this.uint(b.length); for (const x of b) this.bytes.push(x) }
   array (a) { this.uint(a.length); for (const x of a) this.bytes.push(x) } // varUint8Array
   any (v) { // lib0 writeAny, for what JSON holds
     if (v === null) this.byte(126)
@@ -87,7 +89,7 @@ function syncMessage (kind, payload) {
 // --- reading ---
 
 class Reader {
-  constructor (bytes) { this.b = bytes; this.p = 0; this.text = Reader.text }
+  constructor (bytes) { this.b = bytes; this.p = 0 }
   byte () { if (this.p >= this.b.length) throw new Error('unexpected end of message'); return this.b[this.p++] }
   uint () {
     let n = 0; let mult = 1
@@ -108,7 +110,7 @@ class Reader {
   }
   bytesOf (n) { if (this.p + n > this.b.length) throw new Error('unexpected end of message'); const s = this.b.subarray(this.p, this.p + n); this.p += n; return s }
   array () { return this.bytesOf(this.uint()) }
-  string () { return this.text.decode(this.array()) }
+  string () { return utf8Decoder.decode(this.array()) }
   any () {
     const t = this.byte()
     switch (t) {
@@ -128,7 +130,6 @@ class Reader {
     }
   }
 }
-Reader.text = new TextDecoder()
 
 // Calls onValues(client, values) for every item of ContentAny in a v1 update, in the update's order (a client's
 // items by clock); every other struct is read past. Throws on a malformed update.

@@ -217,7 +217,15 @@ async function main () {
   }))
   const progress = children.map(() => 'started')
   children.forEach((child, i) => child.on('message', (m) => { progress[i] = m.type }))
-  children.forEach((child, i) => child.on('exit', (code) => { if (progress[i] !== 'done') progress[i] = `exited ${code}` }))
+  // a worker that exits before its result (a client that could not connect, a crash) ends the run at once
+  children.forEach((child, i) => child.on('exit', (code) => {
+    if (progress[i] === 'done') return
+    progress[i] = `exited ${code}`
+    if (code === 0) return // it sent its result and left; the message may still be on its way
+    console.error('load run failed; workers: ' + progress.join(', '))
+    children.forEach((c) => c.kill('SIGKILL'))
+    process.exit(2)
+  }))
   const hardStop = setTimeout(() => { console.error('load run timed out; workers: ' + progress.join(', ')); children.forEach((c) => c.kill('SIGKILL')); process.exit(2) },
     (args.warmup + args.duration + (args.grace ?? 120)) * 1000)
   await Promise.all(ready)
