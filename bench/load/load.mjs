@@ -230,10 +230,11 @@ async function main () {
     (args.warmup + args.duration + (args.grace ?? 120)) * 1000)
   await Promise.all(ready)
   const start = now() + 500
+  const startedAt = Date.now() + 500 // the same moment on the wall clock, for lining a timeline up with other logs
   children.forEach((child) => child.send({ start }))
   const results = await Promise.all(done)
   clearTimeout(hardStop)
-  if (args.timeline) writeTimeline(args.timeline, results, args.warmup)
+  if (args.timeline) writeTimeline(args.timeline, results, args.warmup, startedAt)
   const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b)
   const sent = results.reduce((s, r) => s + r.sent, 0)
   const received = results.reduce((s, r) => s + r.received, 0)
@@ -288,7 +289,7 @@ function quantile (sorted, p) {
 // per second since the start of the edits: arrivals of the edits made in that second, p50 / p99 / max (ms), and the
 // generator's event-loop delay in that second (p99 / max ms, the worse worker); then p99 of the first 4 s after the
 // warm-up and of the rest
-function writeTimeline (file, results, warmup) {
+function writeTimeline (file, results, warmup, startedAt) {
   const bins = new Map()
   const early = []
   const late = []
@@ -308,6 +309,7 @@ function writeTimeline (file, results, warmup) {
     const loop = loops.length === 0 ? '' : ` loop p99=${Math.max(...loops.map((d) => d.p99)).toFixed(1)} max=${Math.max(...loops.map((d) => d.max)).toFixed(1)}`
     return `${second}s received=${l.length} p50=${pick(l, 0.5)} p99=${pick(l, 0.99)} max=${pick(l, 1)}${loop}`
   })
+  lines.unshift(`edits started at ${new Date(startedAt).toISOString()} (${startedAt} ms since 1970)`)
   lines.push(`p99 first 4 s=${pick(early.sort((a, b) => a - b), 0.99)} after=${pick(late.sort((a, b) => a - b), 0.99)}`)
   writeFileSync(file, lines.join('\n') + '\n')
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the same load against Collab (memory, SQLite, and PostgreSQL if COLLAB_BENCH_POSTGRES is set) and the classic
+# Runs the same load against Collab (memory, SQLite, and PostgreSQL if COLLAB_BENCH_POSTGRES is set; each durable
+# backend twice: Collab:Storage:Durability Flush, the default, and Write, "-write" in the table) and the classic
 # y-websocket server (npm y-websocket@1.5.4, bin/server.js), then prints a markdown table.
 #   bench/load/run.sh ["rooms clients rate duration [warmup]"]...
 #   default: "50 8 10 20", "50 8 20 20" (5 s of warm-up) and "50 8 20 20 30" (steady state: past the servers' JIT
@@ -31,13 +32,15 @@ wait_port() { for _ in $(seq 1 300); do (echo >/dev/tcp/127.0.0.1/"$1") 2>/dev/n
 rss_kb() { ps -o rss= -p "$1" | tr -d ' '; }
 cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat"; } # user + system CPU seconds so far
 
+durability() { case $1 in *-write) echo Write ;; *) echo Flush ;; esac; }
+
 start_server() { # name port -> sets server_pid
   local name=$1 port=$2 data
   case $name in
     classic) HOST=127.0.0.1 PORT=$port node node_modules/y-websocket-classic/bin/server.js >/dev/null 2>&1 & ;;
     collab-memory) dotnet "$server_dll" --urls "http://127.0.0.1:$port" --Collab:Storage:Provider=memory --Logging:LogLevel:Default=Warning >/dev/null 2>&1 & ;;
-    collab-sqlite) data=$(mktemp -d); dotnet "$server_dll" --urls "http://127.0.0.1:$port" --Collab:DataDirectory="$data" --Logging:LogLevel:Default=Warning >/dev/null 2>&1 & ;;
-    collab-postgres) dotnet "$server_dll" --urls "http://127.0.0.1:$port" --Collab:Storage:Postgres="$COLLAB_BENCH_POSTGRES" --Logging:LogLevel:Default=Warning >/dev/null 2>&1 & ;;
+    collab-sqlite|collab-sqlite-write) data=$(mktemp -d); dotnet "$server_dll" --urls "http://127.0.0.1:$port" --Collab:DataDirectory="$data" --Collab:Storage:Durability="$(durability "$name")" --Logging:LogLevel:Default=Warning >/dev/null 2>&1 & ;;
+    collab-postgres|collab-postgres-write) dotnet "$server_dll" --urls "http://127.0.0.1:$port" --Collab:Storage:Postgres="$COLLAB_BENCH_POSTGRES" --Collab:Storage:Durability="$(durability "$name")" --Logging:LogLevel:Default=Warning >/dev/null 2>&1 & ;;
   esac
   server_pid=$!
   pids+=("$server_pid")
@@ -46,6 +49,8 @@ start_server() { # name port -> sets server_pid
 
 servers=(classic collab-memory collab-sqlite)
 [ -n "${COLLAB_BENCH_POSTGRES:-}" ] && servers+=(collab-postgres)
+load_servers=("${servers[@]}" collab-sqlite-write)
+[ -n "${COLLAB_BENCH_POSTGRES:-}" ] && load_servers+=(collab-postgres-write)
 
 clients_kinds=(${COLLAB_BENCH_CLIENTS:-light provider})
 
@@ -56,7 +61,7 @@ for run in "${runs[@]}"; do
   read -r rooms clients rate duration warmup <<<"$run"
   warmup=${warmup:-5}
   for kind in "${clients_kinds[@]}"; do
-    for name in "${servers[@]}"; do
+    for name in "${load_servers[@]}"; do
       port=$((port + 1))
       start_server "$name" "$port"
       url="ws://127.0.0.1:$port"; [ "$name" = classic ] || url="$url/ws"
@@ -75,6 +80,7 @@ for run in "${runs[@]}"; do
 done
 
 echo
+# memory: the durability changes no structure in memory, so each backend once
 echo "| server | RSS at start | RSS after warm-up | per idle connection (400 in 50 rooms) | per loaded small document (200) |"
 echo "|---|---|---|---|---|"
 for name in "${servers[@]}"; do

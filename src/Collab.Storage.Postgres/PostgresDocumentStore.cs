@@ -16,9 +16,10 @@ public sealed partial class PostgresDocumentStore : IDocumentStore, IDocumentCat
     private readonly string? _schema;
     private volatile bool _migrated;
 
-    private PostgresDocumentStore(NpgsqlConnectionStringBuilder settings, string? schema)
+    private PostgresDocumentStore(NpgsqlConnectionStringBuilder settings, string? schema, StorageDurability durability)
     {
         _settings = settings;
+        Durability = durability;
         _schema = schema;
         _appendQueue = new GroupCommitQueue(WriteAppends, MaxAppendsPerTransaction, MaxBytesPerTransaction, blockingWriter: true);
         _dataSource = NpgsqlDataSource.Create(settings);
@@ -29,12 +30,16 @@ public sealed partial class PostgresDocumentStore : IDocumentStore, IDocumentCat
     /// <summary>The schema the tables live in, when one was given to <see cref="Create"/>.</summary>
     public string? Schema => _schema;
 
+    /// <summary>What a write waits for before it returns.</summary>
+    public StorageDurability Durability { get; }
+
     /// <summary>
     /// A store for <paramref name="connectionString"/>. Connects lazily: call <see cref="MigrateAsync"/> at start-up
     /// (other calls migrate on first use too). With <paramref name="schema"/>, the tables live in that schema
-    /// (created by the migration) instead of the connection's search path.
+    /// (created by the migration) instead of the connection's search path. With <see cref="StorageDurability.Write"/>,
+    /// the store's sessions commit with synchronous_commit=off.
     /// </summary>
-    public static PostgresDocumentStore Create(string connectionString, string? schema = null)
+    public static PostgresDocumentStore Create(string connectionString, string? schema = null, StorageDurability durability = StorageDurability.Flush)
     {
         if (string.IsNullOrWhiteSpace(connectionString))
             throw new StorageException(StorageErrorKind.Configuration, "The PostgreSQL connection string is empty. " + PostgresErrors.ConnectionStringHint);
@@ -62,7 +67,9 @@ public sealed partial class PostgresDocumentStore : IDocumentStore, IDocumentCat
         // (the builder writes every key it was given in this spelling).
         if (!settings.ConnectionString.Contains("No Reset On Close=", StringComparison.OrdinalIgnoreCase)) settings.NoResetOnClose = true;
         if (schema is not null) settings.SearchPath = schema;
-        return new PostgresDocumentStore(settings, schema);
+        // a start-up parameter of every session the store opens, after any the connection string gives (the last wins)
+        if (durability == StorageDurability.Write) settings.Options = (settings.Options + " -c synchronous_commit=off").TrimStart();
+        return new PostgresDocumentStore(settings, schema, durability);
     }
 
     public async Task<bool> PingAsync(CancellationToken ct = default)
@@ -103,6 +110,17 @@ public sealed partial class PostgresDocumentStore : IDocumentStore, IDocumentCat
         {
             throw PostgresErrors.Translate(e, _settings);
         }
+    }
+
+    /// <summary>A setting of the store's sessions as PostgreSQL reports it (tests check that the durability took).</summary>
+    internal Task<string> ShowSettingAsync(string setting, CancellationToken ct = default)
+    {
+        if (!SchemaName().IsMatch(setting)) throw new ArgumentException($"'{setting}' is not a setting name.", nameof(setting));
+        return RunAsync(async (c, token) =>
+        {
+            await using var show = new NpgsqlCommand("SHOW " + setting, c);
+            return (string)(await show.ExecuteScalarAsync(token).ConfigureAwait(false))!;
+        }, ct, migrate: false);
     }
 
     private static void AddKey(NpgsqlCommand cmd, DocumentKey key) => AddKey(cmd.Parameters, key);

@@ -5,7 +5,7 @@ namespace Collab.Storage.Sqlite;
 
 /// <summary>
 /// The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a committed append survives a
-/// process or power failure. Writes go through one long-lived connection under an in-process lock (SQLite allows
+/// process or power failure (with <see cref="StorageDurability.Write"/>, synchronous=NORMAL: a process failure). Writes go through one long-lived connection under an in-process lock (SQLite allows
 /// one writer anyway; BEGIN IMMEDIATE plus a busy timeout guard against other processes); appends are group-committed
 /// across documents by one writer loop (one transaction, one fsync, for everything queued meanwhile); reads use pooled
 /// connections and see one consistent snapshot per call, never blocking the writer.
@@ -24,9 +24,10 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IDocumentCatal
     private volatile bool _migrated;
     private bool _disposed;
 
-    private SqliteDocumentStore(string databasePath)
+    private SqliteDocumentStore(string databasePath, StorageDurability durability)
     {
         DatabasePath = databasePath;
+        Durability = durability;
         _appendQueue = new GroupCommitQueue(WriteBatchAsync, MaxAppendsPerTransaction, MaxBytesPerTransaction, blockingWriter: true);
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -41,13 +42,16 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IDocumentCatal
     /// <summary>The database file.</summary>
     public string DatabasePath { get; }
 
+    /// <summary>What a write waits for before it returns.</summary>
+    public StorageDurability Durability { get; }
+
     Action<string>? IStoreHooks.Fault { get; set; }
 
     /// <summary>
     /// A store on <c>{dataDirectory}/collab.db</c>, creating the directory if needed. Touches no file until the first
     /// call; call <see cref="MigrateAsync"/> at start-up (other calls migrate on first use too).
     /// </summary>
-    public static SqliteDocumentStore Open(string dataDirectory)
+    public static SqliteDocumentStore Open(string dataDirectory, StorageDurability durability = StorageDurability.Flush)
     {
         ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
         var full = Path.GetFullPath(dataDirectory);
@@ -61,14 +65,14 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IDocumentCatal
                 $"Cannot create the data directory '{full}' ({e.Message}). Set Collab:DataDirectory " +
                 "(env Collab__DataDirectory) to a writable directory.", e);
         }
-        return new SqliteDocumentStore(Path.Combine(full, FileName));
+        return new SqliteDocumentStore(Path.Combine(full, FileName), durability);
     }
 
     /// <summary>A store on an explicit database file (its directory must exist).</summary>
-    public static SqliteDocumentStore OpenFile(string databasePath)
+    public static SqliteDocumentStore OpenFile(string databasePath, StorageDurability durability = StorageDurability.Flush)
     {
         ArgumentException.ThrowIfNullOrEmpty(databasePath);
-        return new SqliteDocumentStore(Path.GetFullPath(databasePath));
+        return new SqliteDocumentStore(Path.GetFullPath(databasePath), durability);
     }
 
     // Every write migrates first (WriteAsync): a no-op write is the migration alone, on the store's thread.
@@ -162,6 +166,14 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IDocumentCatal
         }
     }
 
+    /// <summary>The writer connection's <c>PRAGMA synchronous</c> (1 NORMAL, 2 FULL; tests check that the durability took).</summary>
+    internal Task<long> WriterSynchronousAsync(CancellationToken ct = default) => WriteAsync(c =>
+    {
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "PRAGMA synchronous";
+        return (long)cmd.ExecuteScalar()!;
+    }, ct);
+
     private SqliteConnection OpenWriter()
     {
         var c = new SqliteConnection(_connectionString);
@@ -169,7 +181,10 @@ public sealed partial class SqliteDocumentStore : IDocumentStore, IDocumentCatal
         {
             c.Open();
             // busy_timeout first: switching a new file to WAL takes a lock another process may hold.
-            Exec(c, null, $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; " +
+            // synchronous=NORMAL in WAL mode: a commit writes the log without an fsync (the checkpoint loop's next
+            // checkpoint fsyncs it first), durable across a crash of this process but not of the machine
+            string synchronous = Durability == StorageDurability.Flush ? "FULL" : "NORMAL";
+            Exec(c, null, $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA foreign_keys = ON; " +
                 "PRAGMA wal_autocheckpoint = 0;");
             EnsureCheckpointLoop(); // checkpoints run beside the writer, not inside its commits
             return c;

@@ -24,6 +24,16 @@ public sealed class CrashTests(ITestOutputHelper output)
     public Task Kill_9_during_a_stream_of_edits_loses_nothing_a_client_received_on_postgres() =>
         WithPostgresAsync(KillDuringStreamAsync);
 
+    // Write durability gives up only the disk's flush (SQLite synchronous=NORMAL, PostgreSQL synchronous_commit=off):
+    // what the server broadcast is in the database's hands, which a killed server process cannot take back.
+    [Fact]
+    public Task Kill_9_during_a_stream_of_edits_loses_nothing_a_client_received_on_sqlite_with_Write_durability() =>
+        WithSqliteAsync(settings => KillDuringStreamAsync(WithWriteDurability(settings)));
+
+    [Fact]
+    public Task Kill_9_during_a_stream_of_edits_loses_nothing_a_client_received_on_postgres_with_Write_durability() =>
+        WithPostgresAsync(settings => KillDuringStreamAsync(WithWriteDurability(settings)));
+
     [Fact]
     public Task Content_survives_a_graceful_restart_on_sqlite() => WithSqliteAsync(RestartAsync);
 
@@ -38,6 +48,8 @@ public sealed class CrashTests(ITestOutputHelper output)
         await using (var first = await ServerProcess.StartAsync(settings))
         {
             port = first.Port;
+            var durability = settings.TryGetValue("Collab:Storage:Durability", out var d) ? d : "Flush";
+            Assert.Contains($"durability {durability}", first.Output); // the store runs in the mode under test
             await using var stream = NodeScenario.Start("stream", new { url = first.WsUrl, room = "crash/doc", writers = 2, intervalMs = 3 });
             await stream.NextLineAsync(TimeSpan.FromSeconds(30));
             await Task.Delay(1500);
@@ -55,6 +67,9 @@ public sealed class CrashTests(ITestOutputHelper output)
         output.WriteLine($"kill -9: written {written}, received by the observer {received.Length}, stored after restart {stored.Count}, lost {lost.Count}");
         Assert.True(lost.Count == 0, $"{lost.Count} of {received.Length} received items were lost (written {written}): {string.Join(", ", lost.Take(10))}");
     }
+
+    private static Dictionary<string, string> WithWriteDurability(Dictionary<string, string> settings) =>
+        new(settings) { ["Collab:Storage:Durability"] = "Write" };
 
     private async Task RestartAsync(Dictionary<string, string> settings)
     {

@@ -117,6 +117,7 @@ public abstract partial class DocumentStoreContract
         info.ArgumentList.Add(typeof(Program).Assembly.Location);
         info.ArgumentList.Add(mode);
         foreach (var a in CrashWriterArguments()) info.ArgumentList.Add(a);
+        info.Environment["COLLAB_CRASH_DURABILITY"] = Durability.ToString();
         return info;
     }
 

@@ -18,6 +18,13 @@ public abstract partial class DocumentStoreContract : IAsyncLifetime
     /// <summary>A new store instance on this test's database (as after a restart, or a second server).</summary>
     protected abstract IDocumentStore OpenStore();
 
+    /// <summary>
+    /// What the stores under test wait for before a write returns (the crash writer's too). Every backend passes the
+    /// whole contract in both modes: <see cref="StorageDurability.Write"/> gives up only the disk's flush, so a killed
+    /// process must still lose nothing it reported committed.
+    /// </summary>
+    protected virtual StorageDurability Durability => StorageDurability.Flush;
+
     /// <summary>Runs raw SQL on this test's database.</summary>
     protected abstract Task ExecuteSqlAsync(string sql);
 

@@ -9,7 +9,7 @@ namespace Collab.Storage.Tests;
 /// plus what only PostgreSQL has. These tests fail, not skip, when the server is missing: CI starts one with
 /// tests/Collab.Storage.Tests/setup-postgres.sh.
 /// </summary>
-public sealed class PostgresDocumentStoreTests : DocumentStoreContract
+public class PostgresDocumentStoreTests : DocumentStoreContract
 {
     private const string DefaultConnectionString = "Host=127.0.0.1;Port=5432;Username=collab;Password=collab;Database=collab_test";
 
@@ -18,7 +18,7 @@ public sealed class PostgresDocumentStoreTests : DocumentStoreContract
     private static string ConnectionString =>
         Environment.GetEnvironmentVariable("COLLAB_TEST_POSTGRES") is { Length: > 0 } cs ? cs : DefaultConnectionString;
 
-    protected override IDocumentStore OpenStore() => PostgresDocumentStore.Create(ConnectionString, _schema);
+    protected override IDocumentStore OpenStore() => PostgresDocumentStore.Create(ConnectionString, _schema, Durability);
 
     // the crash writer's connections carry a name of their own, so that WaitForKilledWriterAsync can find them
     private string CrashWriterName => "crash-" + _schema;
@@ -123,6 +123,21 @@ public sealed class PostgresDocumentStoreTests : DocumentStoreContract
 
     protected override void AssertCrashWriterSharedTransactions(long shared) =>
         Assert.True(shared > 0, "the crash writer's documents never shared a transaction: the kill did not test batching");
+
+    [Fact]
+    public async Task The_sessions_commit_synchronously_only_when_the_durability_is_Flush()
+    {
+        Assert.Equal(Durability == StorageDurability.Flush ? "on" : "off", await ((PostgresDocumentStore)Store).ShowSettingAsync("synchronous_commit"));
+        Assert.Equal(Durability, ((PostgresDocumentStore)Store).Durability);
+    }
+
+    [Fact]
+    public async Task A_connection_strings_own_options_are_kept_beside_the_durabilitys()
+    {
+        await using var store = PostgresDocumentStore.Create(ConnectionString + ";Options=-c statement_timeout=12345", _schema, StorageDurability.Write);
+        Assert.Equal("off", await store.ShowSettingAsync("synchronous_commit"));
+        Assert.Equal("12345ms", await store.ShowSettingAsync("statement_timeout"));
+    }
 
     [Fact]
     public async Task Compaction_writes_the_history_as_runs_of_at_most_MaxEntries_and_migration_5_groups_old_rows_the_same_way()
@@ -301,4 +316,11 @@ public sealed class PostgresDocumentStoreTests : DocumentStoreContract
         Assert.Equal(StorageErrorKind.Configuration, e.Kind);
         Assert.Contains("Host=", e.Message);
     }
+}
+
+/// <summary>The whole PostgreSQL suite again with <see cref="StorageDurability.Write"/> (synchronous_commit=off): the
+/// crash tests show a killed process still loses nothing it reported committed.</summary>
+public sealed class PostgresWriteDurabilityTests : PostgresDocumentStoreTests
+{
+    protected override StorageDurability Durability => StorageDurability.Write;
 }

@@ -18,9 +18,11 @@ public static class Program
                 "usage: crash-writer[-multi] sqlite DATA_DIR | crash-writer[-multi] postgres CONNECTION_STRING SCHEMA");
             return 2;
         }
+        // COLLAB_CRASH_DURABILITY=Flush|Write: what the store waits for (Flush when unset)
+        var durability = Enum.Parse<StorageDurability>(Environment.GetEnvironmentVariable("COLLAB_CRASH_DURABILITY") is { Length: > 0 } d ? d : "Flush");
         await using IDocumentStore store = args[1] == "sqlite"
-            ? SqliteDocumentStore.Open(args[2])
-            : PostgresDocumentStore.Create(args[2], args[3]);
+            ? SqliteDocumentStore.Open(args[2], durability)
+            : PostgresDocumentStore.Create(args[2], args[3], durability);
         await store.MigrateAsync();
 
         // COLLAB_CRASH_HANG_AT=point@n: the n-th time the store reaches that fault point (inside a transaction,

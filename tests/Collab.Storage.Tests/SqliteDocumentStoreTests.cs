@@ -5,11 +5,11 @@ using Microsoft.Data.Sqlite;
 namespace Collab.Storage.Tests;
 
 /// <summary>The shared contract on SQLite (a fresh data directory per test), plus what only SQLite has.</summary>
-public sealed class SqliteDocumentStoreTests : DocumentStoreContract
+public class SqliteDocumentStoreTests : DocumentStoreContract
 {
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "collab-storage-tests", Guid.NewGuid().ToString("N"));
 
-    protected override IDocumentStore OpenStore() => SqliteDocumentStore.Open(_dataDirectory);
+    protected override IDocumentStore OpenStore() => SqliteDocumentStore.Open(_dataDirectory, Durability);
 
     protected override string[] CrashWriterArguments() => ["sqlite", _dataDirectory];
 
@@ -38,6 +38,15 @@ public sealed class SqliteDocumentStoreTests : DocumentStoreContract
         SqliteConnection.ClearAllPools();
         if (Directory.Exists(_dataDirectory)) Directory.Delete(_dataDirectory, recursive: true);
         return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task The_writer_flushes_each_commit_only_when_the_durability_is_Flush()
+    {
+        // PRAGMA synchronous in WAL mode: FULL (2) fsyncs the log at every commit, NORMAL (1) only before checkpoints
+        long expected = Durability == StorageDurability.Flush ? 2 : 1;
+        Assert.Equal(expected, await ((SqliteDocumentStore)Store).WriterSynchronousAsync());
+        Assert.Equal(Durability, ((SqliteDocumentStore)Store).Durability);
     }
 
     [Fact]
@@ -76,7 +85,7 @@ public sealed class SqliteDocumentStoreTests : DocumentStoreContract
             INSERT INTO document_history SELECT document_id, seq, received_at, length(payload), origin FROM document_updates;
             DELETE FROM schema_migrations WHERE version >= 3;
             """);
-        await using var upgraded = SqliteDocumentStore.Open(_dataDirectory);
+        await using var upgraded = SqliteDocumentStore.Open(_dataDirectory, Durability);
         await upgraded.MigrateAsync();
 
         var path = Path.Combine(_dataDirectory, SqliteDocumentStore.FileName);
@@ -192,4 +201,11 @@ public sealed class SqliteDocumentStoreTests : DocumentStoreContract
 
     protected override void AssertCrashWriterSharedTransactions(long shared) =>
         Assert.True(shared > 0, "the crash writer's documents never shared a transaction: the kill did not test batching");
+}
+
+/// <summary>The whole SQLite suite again with <see cref="StorageDurability.Write"/> (synchronous=NORMAL): the crash tests
+/// show a killed process still loses nothing it reported committed.</summary>
+public sealed class SqliteWriteDurabilityTests : SqliteDocumentStoreTests
+{
+    protected override StorageDurability Durability => StorageDurability.Write;
 }

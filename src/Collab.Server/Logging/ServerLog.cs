@@ -16,6 +16,10 @@ internal static partial class ServerLog
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Storage: {Backend}")]
     public static partial void StorageBackend(ILogger logger, string backend);
 
+    [LoggerMessage(EventId = 73, Level = LogLevel.Warning,
+        Message = "Collab:Storage:Durability is Write: updates are broadcast once the database has them, before the disk does. A crash of Collab loses nothing; a crash of the machine (or of PostgreSQL) may lose the last second of edits. Flush (the default) waits for the disk.")]
+    public static partial void WriteDurability(ILogger logger);
+
     [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Storage is in memory: every document is lost when the server stops. Use it for demos and tests only.")]
     public static partial void VolatileStorage(ILogger logger);
 

@@ -1,3 +1,5 @@
+using Collab.Storage;
+
 namespace Collab.Server.Options;
 
 /// <summary>The <c>Collab</c> configuration section.</summary>
@@ -46,6 +48,12 @@ public sealed class StorageOptions
     /// (volatile: for demos and tests only; the server logs a warning).
     /// </summary>
     public string? Provider { get; set; }
+
+    /// <summary>
+    /// What the store waits for before an update is broadcast: <c>Flush</c> (default: the disk's fsync) or <c>Write</c>
+    /// (the database has it; survives a crash of Collab, not of the machine). See <see cref="StorageDurability"/>.
+    /// </summary>
+    public StorageDurability Durability { get; set; } = StorageDurability.Flush;
 }
 
 public sealed class AuthOptions

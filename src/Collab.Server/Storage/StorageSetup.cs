@@ -31,10 +31,10 @@ internal static class StorageSetup
                         "Collab:Storage:Provider is postgres but Collab:Storage:Postgres (env Collab__Storage__Postgres) holds no connection string.");
                 }
 
-                services.TryAddSingleton<IDocumentStore>(_ => PostgresDocumentStore.Create(options.Storage.Postgres));
+                services.TryAddSingleton<IDocumentStore>(_ => PostgresDocumentStore.Create(options.Storage.Postgres, durability: options.Storage.Durability));
                 break;
             case "sqlite":
-                services.TryAddSingleton<IDocumentStore>(_ => SqliteDocumentStore.Open(options.DataDirectory));
+                services.TryAddSingleton<IDocumentStore>(_ => SqliteDocumentStore.Open(options.DataDirectory, options.Storage.Durability));
                 break;
             default:
                 throw new InvalidOperationException($"Unknown Collab:Storage:Provider '{options.Storage.Provider}'; use sqlite, postgres or memory.");
@@ -53,6 +53,10 @@ internal static class StorageSetup
             {
                 ServerLog.VolatileStorage(logger);
             }
+            else if (options.Value.Storage.Durability == StorageDurability.Write)
+            {
+                ServerLog.WriteDurability(logger);
+            }
 
             await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -62,8 +66,8 @@ internal static class StorageSetup
         private static string Describe(IDocumentStore store, CollabOptions options) => store switch
         {
             InMemoryDocumentStore => "in memory",
-            PostgresDocumentStore => "PostgreSQL",
-            SqliteDocumentStore sqlite => $"SQLite ({sqlite.DatabasePath})",
+            PostgresDocumentStore postgres => $"PostgreSQL, durability {postgres.Durability}",
+            SqliteDocumentStore sqlite => $"SQLite ({sqlite.DatabasePath}), durability {sqlite.Durability}",
             _ => store.GetType().Name,
         };
     }
