@@ -5,10 +5,11 @@ namespace Collab.Storage.Sqlite;
 
 /// <summary>
 /// The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a committed append survives a
-/// process or power failure (with <see cref="StorageDurability.Write"/>, synchronous=NORMAL: a process failure). Writes go through one long-lived connection under an in-process lock (SQLite allows
-/// one writer anyway; BEGIN IMMEDIATE plus a busy timeout guard against other processes); appends are group-committed
-/// across documents by one writer loop (one transaction, one fsync, for everything queued meanwhile); reads use pooled
-/// connections and see one consistent snapshot per call, never blocking the writer.
+/// process or power failure (with <see cref="StorageDurability.Write"/>, synchronous=NORMAL: a process failure).
+/// Writes go through one long-lived connection under an in-process lock (SQLite allows one writer anyway; BEGIN
+/// IMMEDIATE plus a busy timeout guard against other processes); appends are group-committed across documents by one
+/// writer loop (one transaction, one fsync, for everything queued meanwhile); reads use pooled connections and see one
+/// consistent snapshot per call, never blocking the writer.
 /// </summary>
 public sealed partial class SqliteDocumentStore : IDocumentStore, IDocumentCatalog, IStoreHooks, IStoreWarmUp
 {
