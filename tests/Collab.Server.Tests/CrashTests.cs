@@ -49,7 +49,8 @@ public sealed class CrashTests(ITestOutputHelper output)
         {
             port = first.Port;
             var durability = settings.TryGetValue("Collab:Storage:Durability", out var d) ? d : "Flush";
-            Assert.Contains($"durability {durability}", first.Output); // the store runs in the mode under test
+            Assert.True(await first.PrintedAsync($"durability {durability}", TimeSpan.FromSeconds(5)), // the store runs in the mode under test
+                $"the server did not log 'durability {durability}':\n{first.Output}");
             await using var stream = NodeScenario.Start("stream", new { url = first.WsUrl, room = "crash/doc", writers = 2, intervalMs = 3 });
             await stream.NextLineAsync(TimeSpan.FromSeconds(30));
             await Task.Delay(1500);

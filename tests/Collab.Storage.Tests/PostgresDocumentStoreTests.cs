@@ -132,10 +132,10 @@ public class PostgresDocumentStoreTests : DocumentStoreContract
     }
 
     [Fact]
-    public async Task A_connection_strings_own_options_are_kept_beside_the_durabilitys()
+    public async Task A_connection_strings_own_options_are_kept_beside_the_durability_setting()
     {
-        await using var store = PostgresDocumentStore.Create(ConnectionString + ";Options=-c statement_timeout=12345", _schema, StorageDurability.Write);
-        Assert.Equal("off", await store.ShowSettingAsync("synchronous_commit"));
+        await using var store = PostgresDocumentStore.Create(ConnectionString + ";Options=-c statement_timeout=12345", _schema, Durability);
+        Assert.Equal(Durability == StorageDurability.Flush ? "on" : "off", await store.ShowSettingAsync("synchronous_commit"));
         Assert.Equal("12345ms", await store.ShowSettingAsync("statement_timeout"));
     }
 

@@ -25,6 +25,18 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public string Output => string.Join('\n', _output.TakeLast(60));
 
+    /// <summary>Whether the server printed a line containing <paramref name="text"/> within <paramref name="timeout"/> (its output is read asynchronously).</summary>
+    public async Task<bool> PrintedAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!_output.Any(line => line.Contains(text, StringComparison.Ordinal)))
+        {
+            if (DateTime.UtcNow > deadline) return false;
+            await Task.Delay(20);
+        }
+        return true;
+    }
+
     public static async Task<ServerProcess> StartAsync(IDictionary<string, string> settings, int? port = null)
     {
         int chosen = port ?? FreePort();
